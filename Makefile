@@ -1,0 +1,30 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_HOME := build/demo-home
+
+.PHONY: demo test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(BIN)/.installed
+	$(BIN)/python examples/generate.py --check
+	$(BIN)/colleague --home $(DEMO_HOME) ingest examples/data
+	$(BIN)/colleague --home $(DEMO_HOME) people
+	$(BIN)/colleague --home $(DEMO_HOME) search "发布 回滚"
+	$(BIN)/colleague --home $(DEMO_HOME) search "rollback"
+
+test: $(BIN)/.installed
+	$(BIN)/ruff check src tests bench examples
+	$(BIN)/python -m pytest
+
+bench: $(BIN)/.installed
+	$(BIN)/python bench/run
+
+clean:
+	rm -rf $(VENV) build

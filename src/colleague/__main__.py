@@ -1,0 +1,3 @@
+from colleague.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Readers, one module per export format; `registry` picks one for a path."""

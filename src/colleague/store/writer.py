@@ -1,0 +1,255 @@
+"""Writing reader records into the corpus: identities, conversations, messages, documents.
+
+The writer is used inside one transaction per source; after a rollback call `reset()` so
+its caches forget rows that no longer exist.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from colleague.identity import display_name, match_keys, normalize_email
+from colleague.model import Conversation, Document, Identity, Message
+from colleague.store.ids import stable_id
+
+BATCH = 2000
+
+
+def _ms(dt: datetime | None) -> int | None:
+    return None if dt is None else int(dt.timestamp() * 1000)
+
+
+def _offset_minutes(dt: datetime | None) -> int | None:
+    if dt is None:
+        return None
+    off = dt.utcoffset()
+    return None if off is None else int(off.total_seconds() // 60)
+
+
+def _json(extra: dict | None) -> str | None:
+    if not extra:
+        return None
+    return json.dumps(extra, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def conversation_key(conv: Conversation) -> int:
+    return stable_id("conv", conv.platform, conv.native_id)
+
+
+def message_key(msg: Message, native_id: str) -> int:
+    scope = "" if msg.global_id else msg.conversation.native_id
+    return stable_id("msg", msg.platform, scope, native_id)
+
+
+@dataclass
+class WriteCounts:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    documents: int = 0
+    first_ts: int | None = None
+    last_ts: int | None = None
+
+    def see(self, ts: int | None) -> None:
+        if ts is None:
+            return
+        if self.first_ts is None or ts < self.first_ts:
+            self.first_ts = ts
+        if self.last_ts is None or ts > self.last_ts:
+            self.last_ts = ts
+
+
+class CorpusWriter:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.reset()
+
+    # -- caches -------------------------------------------------------------------------
+    def reset(self) -> None:
+        """(Re)load lookup caches from committed state."""
+        self._identities: dict[tuple[str, str], int] = {}
+        self._person_of: dict[int, int] = {}
+        self._keys: dict[tuple[str, str], int] = {}  # match key → person id
+        self._conversations: set[int] = set()
+        self._pending: list[tuple] = []
+        self._pending_mentions: list[tuple[int, int]] = []
+        self._pending_edits: list[tuple] = []
+        self._occurrences: dict[int, int] = {}
+        for iid, platform, native, pid, name, email, handle, bot in self.db.execute(
+            "SELECT id, platform, native_id, person_id, name, email, handle, is_bot FROM identities"
+        ):
+            self._identities[(platform, native)] = iid
+            self._person_of[iid] = pid
+            ident = Identity(platform, native, name, email, handle, bool(bot))
+            for key in match_keys(ident):
+                self._keys.setdefault(key, pid)
+        self._conversations = {row[0] for row in self.db.execute("SELECT id FROM conversations")}
+
+    def new_source(self) -> None:
+        """Per-source state: content-hash occurrence counters restart for each file."""
+        self._occurrences.clear()
+
+    # -- identities -----------------------------------------------------------------------
+    def identity(self, ident: Identity) -> int:
+        key = (ident.platform, ident.native_id)
+        iid = self._identities.get(key)
+        email = normalize_email(ident.email)
+        if iid is not None:
+            if ident.name or email or ident.handle:
+                # Fill in what earlier records of this account did not say.
+                self.db.execute(
+                    "UPDATE identities SET name = coalesce(name, ?), email = coalesce(email, ?),"
+                    " handle = coalesce(handle, ?) WHERE id = ?"
+                    " AND (name IS NULL OR email IS NULL OR handle IS NULL)",
+                    (ident.name, email, ident.handle, iid),
+                )
+            return iid
+        pid = None
+        keys = match_keys(ident)
+        for k in keys:
+            pid = self._keys.get(k)
+            if pid is not None:
+                break
+        if pid is None:
+            cur = self.db.execute(
+                "INSERT INTO people (name, is_bot) VALUES (?, ?)",
+                (display_name(ident), int(ident.is_bot)),
+            )
+            pid = int(cur.lastrowid or 0)
+        elif ident.name:
+            # A real name beats a handle or address chosen earlier.
+            self.db.execute(
+                "UPDATE people SET name = ? WHERE id = ? AND name_locked = 0 AND name NOT LIKE '% %'"
+                " AND ? LIKE '% %'",
+                (ident.name, pid, ident.name),
+            )
+        cur = self.db.execute(
+            "INSERT INTO identities (platform, native_id, person_id, name, email, handle, is_bot)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (ident.platform, ident.native_id, pid, ident.name, email, ident.handle, int(ident.is_bot)),
+        )
+        iid = int(cur.lastrowid or 0)
+        self._identities[key] = iid
+        self._person_of[iid] = pid
+        for k in keys:
+            self._keys.setdefault(k, pid)
+        return iid
+
+    # -- conversations ----------------------------------------------------------------------
+    def conversation(self, conv: Conversation) -> int:
+        cid = conversation_key(conv)
+        if cid not in self._conversations:
+            self.db.execute(
+                "INSERT INTO conversations (id, platform, native_id, name, kind, topic)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET name = excluded.name,"
+                " topic = coalesce(excluded.topic, topic)",
+                (cid, conv.platform, conv.native_id, conv.name, conv.kind, conv.topic),
+            )
+            self._conversations.add(cid)
+        return cid
+
+    # -- messages --------------------------------------------------------------------------
+    def message(self, msg: Message, source_id: int, counts: WriteCounts) -> None:
+        cid = self.conversation(msg.conversation)
+        iid = self.identity(msg.author) if msg.author is not None else None
+        ts = _ms(msg.timestamp)
+        native = msg.native_id
+        if native is None:
+            # No native id: the content decides, with a counter for identical repeats.
+            author = msg.author.native_id if msg.author else ""
+            base = stable_id(msg.platform, msg.conversation.native_id, str(ts), author, msg.text)
+            n = self._occurrences.get(base, 0)
+            self._occurrences[base] = n + 1
+            native = f"h{base:016x}.{n}"
+        mid = message_key(msg, native)
+        scope = "" if msg.global_id else msg.conversation.native_id
+
+        def ref(native_ref: str | None) -> int | None:
+            return None if native_ref is None else stable_id("msg", msg.platform, scope, native_ref)
+
+        edited = _ms(msg.edited)
+        self._pending.append(
+            (
+                mid,
+                source_id,
+                cid,
+                iid,
+                ts,
+                _offset_minutes(msg.timestamp),
+                msg.kind,
+                msg.text,
+                ref(msg.reply_to),
+                ref(msg.thread),
+                edited,
+                msg.native_id,
+                _json(msg.extra),
+            )
+        )
+        for m in msg.mentions:
+            self._pending_mentions.append((mid, self.identity(m)))
+        if edited is not None:
+            self._pending_edits.append((msg.text, edited, mid, edited, msg.text))
+        counts.see(ts)
+        if len(self._pending) >= BATCH:
+            self.flush(counts)
+
+    def flush(self, counts: WriteCounts) -> None:
+        if self._pending:
+            cur = self.db.executemany(
+                "INSERT OR IGNORE INTO messages (id, source_id, conversation_id, identity_id, ts, tz,"
+                " kind, text, reply_to, thread_id, edited, native_id, extra)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                self._pending,
+            )
+            added = max(cur.rowcount, 0)
+            counts.added += added
+            counts.skipped += len(self._pending) - added
+            self._pending = []
+        if self._pending_mentions:
+            self.db.executemany(
+                "INSERT OR IGNORE INTO mentions (message_id, identity_id) VALUES (?, ?)",
+                self._pending_mentions,
+            )
+            self._pending_mentions = []
+        if self._pending_edits:
+            # A newer export carries a later edit: take its text.
+            cur = self.db.executemany(
+                "UPDATE messages SET text = ?, edited = ? WHERE id = ?"
+                " AND coalesce(edited, 0) < ? AND text != ?",
+                self._pending_edits,
+            )
+            updated = max(cur.rowcount, 0)
+            counts.updated += updated
+            counts.skipped -= updated
+            self._pending_edits = []
+
+    # -- documents -------------------------------------------------------------------------
+    def document(self, doc: Document, source_id: int, counts: WriteCounts) -> None:
+        iid = self.identity(doc.author) if doc.author is not None else None
+        did = stable_id("doc", doc.platform, doc.native_id)
+        cur = self.db.execute(
+            "INSERT INTO documents (id, source_id, identity_id, platform, native_id, title, kind,"
+            " created, text, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET title = excluded.title, text = excluded.text,"
+            " identity_id = coalesce(excluded.identity_id, identity_id)"
+            " WHERE excluded.text != text OR excluded.title != title",
+            (
+                did,
+                source_id,
+                iid,
+                doc.platform,
+                doc.native_id,
+                doc.title,
+                doc.kind,
+                _ms(doc.created),
+                doc.text,
+                _json(doc.extra),
+            ),
+        )
+        if cur.rowcount > 0:
+            counts.documents += 1
+        counts.see(_ms(doc.created))
