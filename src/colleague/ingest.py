@@ -190,7 +190,9 @@ def ingest(
     for unit in units:
         if isinstance(unit, registry.Unrecognised):
             status = "failed" if unit.explicit else "skipped"
-            results.append(SourceResult(str(unit.path), None, status, error=unit.reason))
+            results.append(
+                SourceResult(str(unit.path), None, status, error=f"{unit.path}: {unit.reason}")
+            )
             continue
         results.append(ingest_unit(db, writer, unit, ctx, progress))
     return results

@@ -107,12 +107,11 @@ class CorpusWriter:
                     (ident.name, email, ident.handle, iid),
                 )
             return iid
-        pid = None
         keys = match_keys(ident)
-        for k in keys:
-            pid = self._keys.get(k)
-            if pid is not None:
-                break
+        found = list(dict.fromkeys(p for p in (self._keys.get(k) for k in keys) if p is not None))
+        # An account that matches two people (email of one, name of the other) proves they
+        # are one person: join them.
+        pid = self._join(found) if found else None
         if pid is None:
             cur = self.db.execute(
                 "INSERT INTO people (name, is_bot) VALUES (?, ?)",
@@ -137,6 +136,26 @@ class CorpusWriter:
         for k in keys:
             self._keys.setdefault(k, pid)
         return iid
+
+    def _join(self, pids: list[int]) -> int:
+        keep, others = min(pids), sorted(set(pids) - {min(pids)})
+        if not others:
+            return keep
+        marks = ",".join("?" * len(others))
+        self.db.execute(f"UPDATE identities SET person_id = ? WHERE person_id IN ({marks})",
+                        (keep, *others))
+        self.db.execute(
+            f"UPDATE people SET is_bot = max(is_bot, (SELECT max(is_bot) FROM people"
+            f" WHERE id IN ({marks}))) WHERE id = ?", (*others, keep))
+        self.db.execute(f"DELETE FROM people WHERE id IN ({marks})", others)
+        gone = set(others)
+        for k, p in self._keys.items():
+            if p in gone:
+                self._keys[k] = keep
+        for i, p in self._person_of.items():
+            if p in gone:
+                self._person_of[i] = keep
+        return keep
 
     # -- conversations ----------------------------------------------------------------------
     def conversation(self, conv: Conversation) -> int:
