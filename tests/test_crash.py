@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
-from slack_builder import many, write_export
-
 from colleague.store import connect
+
+from slack_builder import many, write_export
 
 N_DAYS, PER_DAY = 30, 2000
 
