@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Time `colleague ingest` on a Slack export, and the floor it is measured against.
+
+    python bench/ingest_bench.py EXPORT_DIR [--work DIR] [--skip-floor]
+
+The ingest runs as a child process (`python -m colleague --home FRESH ingest EXPORT --json`) on a
+fresh workspace; we take its wall time, its own peak RSS (os.wait4 → ru_maxrss of exactly that
+child), the rows it reports and the database size. The floor, in the same run and on the same
+files: parse every day file with `json` and insert (id, channel, user, ts, text) rows with
+executemany into an index-free SQLite table (same WAL/synchronous pragmas as the store), in
+one transaction. The ratio ingest/floor is what the target ("within 3×") is about.
+A JSON report goes to stdout; progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def log(msg: str) -> None:
+    print(f"[ingest_bench] {msg}", file=sys.stderr, flush=True)
+
+
+def _dir_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def run_ingest(export: Path, home: Path, python: str = sys.executable) -> dict[str, Any]:
+    """Ingest `export` into a fresh workspace at `home` in a child process and measure it."""
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    cmd = [python, "-m", "colleague", "--home", str(home), "ingest", str(export), "--json"]
+    out_path, err_path = home.parent / "ingest.stdout", home.parent / "ingest.stderr"
+    log(f"running: {' '.join(cmd)}")
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
+        # wait4 gives the resource usage of this one child, not of every child we ever had.
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    stdout = out_path.read_text("utf-8", "replace")
+    if proc.returncode != 0:
+        tail = err_path.read_text("utf-8", "replace")[-2000:]
+        raise RuntimeError(f"ingest exited {proc.returncode}:\n{stdout[-2000:]}\n{tail}")
+    report = json.loads(stdout)
+    sources = report["sources"]
+    added = sum(s["added"] for s in sources)
+    db_path = home / "corpus.db"
+    db = sqlite3.connect(db_path)
+    try:
+        rows, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM messages").fetchone()
+        kinds = dict(db.execute("SELECT kind, count(*) FROM messages GROUP BY kind").fetchall())
+        people = db.execute("SELECT count(*) FROM people").fetchone()[0]
+    finally:
+        db.close()
+    wal = home / "corpus.db-wal"
+    return {
+        "command": " ".join(cmd),
+        "wall_s": round(wall, 2),
+        "user_cpu_s": round(usage.ru_utime, 2),
+        "sys_cpu_s": round(usage.ru_stime, 2),
+        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports kB
+        "added": added,
+        "duplicates": sum(s["skipped"] for s in sources),
+        "rejected": sum(s["rejected"] for s in sources),
+        "rows": rows,
+        "distinct_ids": distinct,
+        "kinds": kinds,
+        "people": people,
+        "messages_per_s": round(added / wall, 1) if wall else None,
+        "db_bytes": db_path.stat().st_size,
+        "wal_bytes": wal.stat().st_size if wal.exists() else 0,
+    }
+
+
+def _day_files(export: Path) -> list[tuple[str, Path]]:
+    """(channel, file) for every CHANNEL/YYYY-MM-DD.json, in the order the reader takes them."""
+    out = []
+    for folder in sorted(p for p in export.iterdir() if p.is_dir()):
+        for f in sorted(folder.glob("*.json")):
+            out.append((folder.name, f))
+    return out
+
+
+def run_floor(export: Path, db_path: Path) -> dict[str, Any]:
+    """Parse the same day files and insert plain rows into an index-free table, one transaction."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(db_path) + suffix).unlink(missing_ok=True)
+    t0 = time.perf_counter()
+    db = sqlite3.connect(db_path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+    db.execute("CREATE TABLE floor (id INTEGER, channel TEXT, user TEXT, ts TEXT, text TEXT)")
+    db.execute("BEGIN")
+    n = 0
+    sql = "INSERT INTO floor VALUES (?, ?, ?, ?, ?)"
+    for channel, f in _day_files(export):
+        day = json.loads(f.read_bytes())
+        rows = []
+        for m in day:
+            n += 1
+            rows.append((n, channel, m.get("user"), m.get("ts"), m.get("text") or ""))
+        db.executemany(sql, rows)
+    db.execute("COMMIT")
+    db.close()
+    wall = time.perf_counter() - t0
+    return {"wall_s": round(wall, 2), "rows": n,
+            "messages_per_s": round(n / wall, 1) if wall else None,
+            "db_bytes": db_path.stat().st_size}
+
+
+def bench(export: Path, work: Path, floor: bool = True) -> dict[str, Any]:
+    work.mkdir(parents=True, exist_ok=True)
+    result: dict[str, Any] = {"export": str(export), "export_bytes": _dir_bytes(export)}
+    if floor:
+        log("floor: json parse + executemany into an index-free table")
+        result["floor"] = run_floor(export, work / "floor.db")
+        log(f"floor: {result['floor']['wall_s']} s for {result['floor']['rows']:,} rows")
+    log("colleague ingest")
+    result["ingest"] = run_ingest(export, work / "home")
+    ing = result["ingest"]
+    log(f"ingest: {ing['wall_s']} s, {ing['messages_per_s']:,} msg/s, peak RSS "
+        f"{ing['peak_rss_mb']} MB, db {ing['db_bytes'] / 1e6:.1f} MB")
+    if floor:
+        result["ratio"] = round(ing["wall_s"] / result["floor"]["wall_s"], 2)
+        log(f"ratio ingest/floor: {result['ratio']}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("export", type=Path, help="a Slack export folder (see gen_slack.py)")
+    ap.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    ap.add_argument("--skip-floor", action="store_true")
+    args = ap.parse_args(argv)
+    if args.work:
+        result = bench(args.export, args.work, not args.skip_floor)
+    else:
+        with tempfile.TemporaryDirectory(prefix="colleague-bench-") as tmp:
+            result = bench(args.export, Path(tmp), not args.skip_floor)
+    json.dump(result, sys.stdout, indent=1)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
