@@ -70,7 +70,10 @@ def m001_corpus() -> str:
             topic TEXT
         );
         CREATE TABLE messages (
-            id INTEGER PRIMARY KEY,         -- stable_id(platform, scope, native id)
+            -- Sequential rowid: FTS5 doclists delta-encode rowids, so ascending ids keep the
+            -- index small and fast; the stable id lives in uid.
+            id INTEGER PRIMARY KEY,
+            uid INTEGER NOT NULL UNIQUE,    -- stable_id(platform, scope, native id)
             source_id INTEGER NOT NULL REFERENCES sources(id),
             conversation_id INTEGER NOT NULL REFERENCES conversations(id),
             identity_id INTEGER REFERENCES identities(id),
@@ -78,8 +81,8 @@ def m001_corpus() -> str:
             tz INTEGER,                     -- offset from UTC in minutes at ts
             kind TEXT NOT NULL,             -- message | system | bot
             text TEXT NOT NULL,
-            reply_to INTEGER,
-            thread_id INTEGER,
+            reply_to INTEGER,               -- uid of the parent
+            thread_id INTEGER,              -- uid of the thread root
             edited INTEGER,
             native_id TEXT,
             extra TEXT                      -- JSON
@@ -106,9 +109,8 @@ def m001_corpus() -> str:
         CREATE INDEX documents_identity ON documents(identity_id);
         CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='', tokenize='{TOKENIZER}');
         CREATE VIRTUAL TABLE documents_fts USING fts5(title, body, content='', tokenize='{TOKENIZER}');
-        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
-            INSERT INTO messages_fts(rowid, body) VALUES (new.id, fts_text(new.text));
-        END;
+        -- New messages are indexed by the writer in batches (a per-row trigger calling
+        -- into Python costs a third of ingest time); deletes and edits go through triggers.
         CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
             INSERT INTO messages_fts(messages_fts, rowid, body)
                 VALUES ('delete', old.id, fts_text(old.text));

@@ -82,7 +82,7 @@ def search(
         where.append("(lower(c.name) = lower(?) OR c.name LIKE ? ESCAPE '\\')")
         params += [channel.lstrip("#"), f"%{_like_escape(channel.lstrip('#'))}%"]
     sql = (
-        "SELECT m.id, f.rank, m.ts, m.tz, p.id, p.name, c.name, c.platform, m.text"
+        "SELECT m.uid, f.rank, m.ts, m.tz, p.id, p.name, c.name, c.platform, m.text"
         " FROM messages_fts f JOIN messages m ON m.id = f.rowid"
         " JOIN conversations c ON c.id = m.conversation_id"
         " LEFT JOIN identities i ON i.id = m.identity_id LEFT JOIN people p ON p.id = i.person_id"

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from colleague.identity import display_name, match_keys, normalize_email
 from colleague.model import Conversation, Document, Identity, Message
+from colleague.store.fts import index_text
 from colleague.store.ids import stable_id
 
 BATCH = 2000
@@ -74,8 +75,10 @@ class CorpusWriter:
         self._person_of: dict[int, int] = {}
         self._keys: dict[tuple[str, str], int] = {}  # match key → person id
         self._conversations: set[int] = set()
+        self._conv_ids: dict[Conversation, int] = {}
+        self._seen: set[Identity] = set()  # identity records already written this session
         self._pending: list[tuple] = []
-        self._pending_mentions: list[tuple[int, int]] = []
+        self._pending_mentions: list[tuple[int, int]] = []  # (identity id, message uid)
         self._pending_edits: list[tuple] = []
         self._occurrences: dict[int, int] = {}
         for iid, platform, native, pid, name, email, handle, bot in self.db.execute(
@@ -96,8 +99,11 @@ class CorpusWriter:
     def identity(self, ident: Identity) -> int:
         key = (ident.platform, ident.native_id)
         iid = self._identities.get(key)
+        if iid is not None and ident in self._seen:
+            return iid
         email = normalize_email(ident.email)
         if iid is not None:
+            self._seen.add(ident)
             if ident.name or email or ident.handle:
                 # Fill in what earlier records of this account did not say.
                 self.db.execute(
@@ -132,6 +138,7 @@ class CorpusWriter:
         )
         iid = int(cur.lastrowid or 0)
         self._identities[key] = iid
+        self._seen.add(ident)
         self._person_of[iid] = pid
         for k in keys:
             self._keys.setdefault(k, pid)
@@ -159,7 +166,11 @@ class CorpusWriter:
 
     # -- conversations ----------------------------------------------------------------------
     def conversation(self, conv: Conversation) -> int:
+        cid = self._conv_ids.get(conv)
+        if cid is not None:
+            return cid
         cid = conversation_key(conv)
+        self._conv_ids[conv] = cid
         if cid not in self._conversations:
             self.db.execute(
                 "INSERT INTO conversations (id, platform, native_id, name, kind, topic)"
@@ -209,7 +220,7 @@ class CorpusWriter:
             )
         )
         for m in msg.mentions:
-            self._pending_mentions.append((mid, self.identity(m)))
+            self._pending_mentions.append((self.identity(m), mid))
         if edited is not None:
             self._pending_edits.append((msg.text, edited, mid, edited, msg.text))
         counts.see(ts)
@@ -219,25 +230,28 @@ class CorpusWriter:
     def flush(self, counts: WriteCounts) -> None:
         if self._pending:
             cur = self.db.executemany(
-                "INSERT OR IGNORE INTO messages (id, source_id, conversation_id, identity_id, ts, tz,"
-                " kind, text, reply_to, thread_id, edited, native_id, extra)"
+                "INSERT OR IGNORE INTO messages (uid, source_id, conversation_id, identity_id, ts,"
+                " tz, kind, text, reply_to, thread_id, edited, native_id, extra)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 self._pending,
             )
             added = max(cur.rowcount, 0)
             counts.added += added
             counts.skipped += len(self._pending) - added
+            if added:
+                self._index_new(added)
             self._pending = []
         if self._pending_mentions:
             self.db.executemany(
-                "INSERT OR IGNORE INTO mentions (message_id, identity_id) VALUES (?, ?)",
+                "INSERT OR IGNORE INTO mentions (message_id, identity_id)"
+                " SELECT id, ? FROM messages WHERE uid = ?",
                 self._pending_mentions,
             )
             self._pending_mentions = []
         if self._pending_edits:
             # A newer export carries a later edit: take its text.
             cur = self.db.executemany(
-                "UPDATE messages SET text = ?, edited = ? WHERE id = ?"
+                "UPDATE messages SET text = ?, edited = ? WHERE uid = ?"
                 " AND coalesce(edited, 0) < ? AND text != ?",
                 self._pending_edits,
             )
@@ -245,6 +259,16 @@ class CorpusWriter:
             counts.updated += updated
             counts.skipped -= updated
             self._pending_edits = []
+
+    def _index_new(self, added: int) -> None:
+        """Add the rows just inserted (the highest rowids) to the full-text index."""
+        rows = self.db.execute(
+            "SELECT id, text FROM messages ORDER BY id DESC LIMIT ?", (added,)
+        ).fetchall()
+        self.db.executemany(
+            "INSERT INTO messages_fts (rowid, body) VALUES (?, ?)",
+            [(rid, index_text(text)) for rid, text in reversed(rows)],
+        )
 
     # -- documents -------------------------------------------------------------------------
     def document(self, doc: Document, source_id: int, counts: WriteCounts) -> None:
