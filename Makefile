@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_HOME := build/demo-home
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-slow bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,7 +21,11 @@ demo: $(BIN)/.installed
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench examples
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+# Longer suites (full real data sets); CI runs them after `make test`.
+test-slow: $(BIN)/.installed
+	$(BIN)/python -m pytest -m slow
 
 bench: $(BIN)/.installed
 	$(BIN)/python bench/run
