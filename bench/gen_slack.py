@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 # Frequent English and workplace words, roughly in descending frequency: the head of the Zipf curve.
-HEAD_WORDS = """
+_HEAD_TEXT = """
 the to and a i of is it that in you for we this on be have with not but so can do just
 are was if at will what think about should they my or me as from like there one get all
 would your know need yes no it's up out i'm then when now don't also maybe could more make
@@ -43,7 +43,8 @@ afternoon tonight yesterday later earlier soon quick small big issue pr commit h
 patch version tag changelog ship landed merged reverted approved comment comments
 question answer idea agree disagree sounds great nice cool thank please sorry help
 anyone someone everyone here there again first last next before after since until
-""".split()
+"""
+HEAD_WORDS = list(dict.fromkeys(_HEAD_TEXT.split()))
 
 # A pool of Chinese workplace sentences; messages draw one to three of them.
 ZH_SENTENCES = [

@@ -62,7 +62,12 @@ def run_ingest(export: Path, home: Path, python: str = sys.executable) -> dict[s
     db_path = home / "corpus.db"
     db = sqlite3.connect(db_path)
     try:
-        rows, distinct = db.execute("SELECT count(*), count(DISTINCT id) FROM messages").fetchone()
+        # The stable message id is `uid` once the store keeps a dense rowid apart from it.
+        cols = {row[1] for row in db.execute("PRAGMA table_info(messages)")}
+        key = "uid" if "uid" in cols else "id"
+        rows, distinct = db.execute(
+            f"SELECT count(*), count(DISTINCT {key}) FROM messages"
+        ).fetchone()
         kinds = dict(db.execute("SELECT kind, count(*) FROM messages GROUP BY kind").fetchall())
         people = db.execute("SELECT count(*) FROM people").fetchone()[0]
     finally:
