@@ -7,6 +7,8 @@
   ones use `,` and ISO dates. No message ids: the store hashes the content.
 * Plain text: a `====` banner (Guild/Channel/Topic), then `[date] Author#1234` blocks with
   `{Attachments}` / `{Reactions}` / `{Embed}` sections.
+* A paginated archive channel (a folder of 1.csv, 2.csv, … as in gcharang/discord-archive-komodo)
+  is read as one unit; its conversation is `<category folder>/<channel folder>`.
 
 Authors. Pre-2023 accounts are `name#1234` (names alone were not unique: the full tag is the
 handle); migrated accounts have no discriminator (DCE writes "0000" in JSON and drops the
@@ -59,6 +61,7 @@ _BOT_NAME = re.compile(r"(?:Bot|[-_ 0-9][Bb][Oo][Tt])$|\[BOT\]")
 _REACTION = re.compile(r"\s*(?P<name>.+?) \((?P<count>\d+)\)\s*(?:,|$)")
 # DCE file naming: "Guild - Category - Channel [channelId]" (+ " [part N]" when split).
 _DCE_FILE = re.compile(r"^(?P<guild>.+?) - (?P<rest>.+) \[(?P<id>\d{5,})\](?: \[part \d+\])?$")
+_PAGE = re.compile(r"^\d+\.(?:csv|txt)$", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _LOCALE_DATE = re.compile(
@@ -455,18 +458,59 @@ def _txt_message(head: tuple[int, datetime, str, bool], block: list[str],
         extra["reactions"] = [r for line in sections["Reactions"] for r in line.split()]
     if pinned:
         extra["pinned"] = True
+    text = "\n".join(content)
+    if not text.strip() and sections.get("Embed"):
+        text = "\n".join(sections["Embed"])  # bots often say everything in an embed
     return Message(
         platform=PLATFORM, conversation=conv, native_id=None, author=author, timestamp=when,
-        text=_placeholder("\n".join(content), files, sections.get("Stickers", [])),
+        text=_placeholder(text, files, sections.get("Stickers", [])),
         kind="bot" if author.is_bot else "message", extra=extra,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# paginated channel folders
+
+
+def _read_pages(folder: Path, ctx: ReadContext) -> Iterator[Record]:
+    """All pages of one channel as one unit, in page order: one transaction, and identical
+    messages on both sides of a page break stay two messages (the store numbers content
+    repeats within a unit)."""
+    first = True
+    for page in _pages(folder):
+        read = _read_csv if page.suffix.lower() == ".csv" else _read_txt
+        for rec in read(page, ctx):
+            if isinstance(rec, Conversation):
+                if first:
+                    first = False
+                    yield rec
+                continue
+            if isinstance(rec, Rejected):
+                rec = Rejected(f"{page.name} {rec.where}", rec.reason)
+            yield rec
 
 
 # ---------------------------------------------------------------------------------------------
 # the reader
 
 
+def _pages(folder: Path) -> list[Path]:
+    """A paginated archive channel: a folder holding only 1.csv, 2.csv, … (or .txt)."""
+    try:
+        entries = [p for p in folder.iterdir() if not p.name.startswith(".")]
+    except OSError:
+        return []
+    if not entries or not all(_PAGE.match(p.name) and p.is_file() for p in entries):
+        return []
+    if len({p.suffix.lower() for p in entries}) != 1:
+        return []
+    return sorted(entries, key=lambda p: int(p.stem))
+
+
 def _kind(path: Path) -> str | None:
+    if path.is_dir():
+        pages = _pages(path)
+        return "pages" if pages and _kind(pages[0]) in ("csv", "txt") else None
     if not path.is_file():
         return None
     suffix = path.suffix.lower()
@@ -493,7 +537,9 @@ class DiscordReader:
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         kind = _kind(path)
-        if kind == "json" or (kind is None and path.suffix.lower() == ".json"):
+        if kind == "pages":
+            yield from _read_pages(path, ctx)
+        elif kind == "json" or (kind is None and path.suffix.lower() == ".json"):
             yield from _read_json(path, ctx)
         elif kind == "csv" or (kind is None and path.suffix.lower() == ".csv"):
             yield from _read_csv(path, ctx)
