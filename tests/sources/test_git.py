@@ -25,7 +25,7 @@ from colleague.sources import registry
 from colleague.sources.base import ReadContext, ReadError
 from colleague.sources.git import GitReader, _chunks, author_identity, is_bot
 
-from conftest import Runner, shared_path
+from conftest import FIXTURES, Runner, shared_path
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
@@ -523,3 +523,20 @@ def test_git_not_installed(tiny: Path, tmp_path: Path, ctx: ReadContext,
     with pytest.raises(ReadError, match="git is not installed") as info:
         list(READER.read(tiny, ctx))
     assert info.value.path == str(tiny)
+
+
+def test_message_encodings_from_a_fast_import_stream(tmp_path: Path, ctx: ReadContext) -> None:
+    repo = tmp_path / "enc"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=GIT_ENV)
+    stream = (FIXTURES / "git" / "odd-encodings.fi").read_bytes()
+    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=stream, check=True,
+                   env=GIT_ENV)
+    msgs = messages(repo, ctx)
+    assert [m.text for m in msgs] == [
+        "Odd \x1e separator",
+        "Café menu: naïve fix",  # undeclared Latin-1
+        "修复：重试逻辑\n\n详见工单 #42",  # declared GBK, re-encoded by git
+    ]
+    assert msgs[2].extra["subject"] == "修复：重试逻辑"
+    assert msgs[2].timestamp is not None and msgs[2].timestamp.isoformat() == "2023-11-15T06:13:20+08:00"
+    assert all(m.extra["paths"] == ["notes.txt"] for m in msgs)

@@ -110,11 +110,17 @@ def _has_commits(path: Path) -> bool:
 
 
 def _decode(raw: bytes) -> str:
+    """git re-encodes commits that declare an encoding; old ones that do not may be GBK
+    (Chinese projects) or Latin-1/cp1252 (most others) - accept GBK only when it decodes
+    cleanly, since almost any byte pair is valid GB18030."""
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        # Old commits without an encoding header, in Latin-1 or GBK: best effort.
-        return decode_bytes(raw)
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def _unquote_path(path: str) -> str:
