@@ -357,7 +357,8 @@ def _is_auto(msg: EmailMessage, addr: str, subject: str) -> bool:
     return (
         bool(_BOT_LOCAL.match(addr.split("@", 1)[0]))
         or auto != "no"
-        or precedence in ("bulk", "junk", "auto_reply")
+        # Not "bulk" or "list": list servers (vger, Mailman) stamp those on every human post.
+        or precedence in ("junk", "auto_reply")
         or _header(msg, "X-Autoreply") is not None
         or _header(msg, "X-Autorespond") is not None
         or msg.get_content_type() == "multipart/report"
