@@ -13,8 +13,9 @@ Three things live here so the platform readers stay small:
 * **The generic text reader** `ChatTextReader`. Feishu and DingTalk text exports look the
   same, so the auto-detected reader is called "chat-text" and guesses its platform from
   the path: a file or folder whose name mentions feishu/飞书/lark is "feishu", one that
-  mentions dingtalk/钉钉/dingding is "dingtalk", anything else lands on the neutral
-  platform "chat". `--format feishu-text` / `--format dingtalk-text` force the platform.
+  mentions dingtalk/钉钉/dingding is "dingtalk", qq is "qq" (a header-less QQ private chat
+  has this layout too), anything else lands on the neutral platform "chat".
+  `--format feishu-text` / `--format dingtalk-text` force the platform.
   Senders in text exports have only a display name, so an identity's native id is that
   name (the Feishu ad-hoc JSON reader does the same, so both merge).
 """
@@ -94,9 +95,9 @@ def load_json(path: Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ReadError(
-            path, f"line {exc.lineno} column {exc.colno}", f"valid JSON ({exc.msg})"
-        ) from exc
+        ends_early = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
+        what = "complete JSON (the file ends early: truncated?)" if ends_early else f"valid JSON ({exc.msg})"
+        raise ReadError(path, f"line {exc.lineno} column {exc.colno}", what) from exc
     except RecursionError as exc:
         raise ReadError(path, "document", "JSON nested less deeply") from exc
 
@@ -376,16 +377,17 @@ def title_of(line: str) -> str | None:
 
 _TEXT_SUFFIXES = {".txt", ".text", ".log", ""}
 _PLATFORM_HINTS = (
-    ("feishu", ("feishu", "飞书", "lark")),
-    ("dingtalk", ("dingtalk", "钉钉", "dingding")),
+    ("feishu", re.compile(r"feishu|飞书|(?<![a-z])lark(?![a-z])")),
+    ("dingtalk", re.compile(r"dingtalk|钉钉|dingding")),
+    ("qq", re.compile(r"(?<![a-z])qq(?![a-z])")),
 )
 
 
 def guess_platform(path: Path) -> str:
     """Platform from the names of the file and its two parent folders; 'chat' if none says."""
     names = " ".join(p.name for p in (path, *list(path.resolve().parents)[:2])).casefold()
-    for platform, hints in _PLATFORM_HINTS:
-        if any(h in names for h in hints):
+    for platform, hint in _PLATFORM_HINTS:
+        if hint.search(names):
             return platform
     return "chat"
 
