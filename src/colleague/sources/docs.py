@@ -223,6 +223,8 @@ _BLOCK_TAGS = {
 _VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "source", "wbr"}
 _DATE_META = ("dcterms.created", "dc.date", "date", "created", "article:published_time",
               "citation_date", "dc.date.created")
+# Soft hyphens and zero-width characters split words for search without showing on screen.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
 
 
@@ -256,7 +258,7 @@ class _HTMLText(HTMLParser):
             self._h1_parts = []
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
-        if tag == "td" or tag == "th":
+        if tag in ("td", "th") and not self._line_start():
             self.parts.append(" | ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -273,7 +275,7 @@ class _HTMLText(HTMLParser):
         if tag == "pre" and self.pre:
             self.pre -= 1
         if tag == "h1" and self._h1_parts is not None:
-            self.h1 = " ".join("".join(self._h1_parts).split()) or None
+            self.h1 = " ".join("".join(self._h1_parts).translate(_INVISIBLE).split()) or None
             self._h1_parts = None
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
@@ -286,12 +288,23 @@ class _HTMLText(HTMLParser):
             return
         if self._h1_parts is not None:
             self._h1_parts.append(data)
-        self.parts.append(data if self.pre else re.sub(r"\s+", " ", data))
+        if self.pre:
+            self.parts.append(data)
+            return
+        flat = re.sub(r"\s+", " ", data)
+        # Indentation of the HTML source is not text; a space between inline elements is.
+        self.parts.append(flat.lstrip() if self._line_start() else flat)
+
+    def _line_start(self) -> bool:
+        for part in reversed(self.parts):
+            if part:
+                return part.endswith("\n")
+        return True
 
     def text(self) -> str:
-        lines = (line.strip(" ") for line in "".join(self.parts).split("\n"))
-        joined = "\n".join(line.removeprefix("| ").strip() for line in lines)
-        return _clean_lines(joined)
+        """One line per block; blank lines (which only the source's layout makes) dropped."""
+        lines = (line.rstrip() for line in "".join(self.parts).split("\n"))
+        return "\n".join(line for line in lines if line.strip()).strip("\n").translate(_INVISIBLE)
 
 
 def _html_decode(data: bytes) -> str:
@@ -310,7 +323,7 @@ def _html(data: bytes) -> _Parsed:
     parser = _HTMLText()
     parser.feed(_html_decode(data))
     parser.close()
-    title = " ".join(parser.title.split()) or parser.h1
+    title = " ".join(parser.title.translate(_INVISIBLE).split()) or parser.h1
     created = next((parser.meta[k] for k in _DATE_META if parser.meta.get(k)), None)
     return _Parsed(parser.text(), title=title, author=parser.meta.get("author"), created=created)
 
