@@ -71,3 +71,9 @@ def test_bridging_account_joins_two_people(db: sqlite3.Connection) -> None:
 def test_bots_flagged(db: sqlite3.Connection) -> None:
     add(db, Identity("slack", "B1", name="Deploy Bot", is_bot=True))
     assert db.execute("SELECT is_bot FROM people").fetchone()[0] == 1
+
+
+def test_real_name_replaces_address_later(db: sqlite3.Connection) -> None:
+    add(db, Identity("email", "gregkh@l.org", email="gregkh@l.org"))
+    add(db, Identity("email", "gregkh@l.org", name="Greg Kroah-Hartman", email="gregkh@l.org"))
+    assert db.execute("SELECT name FROM people").fetchone()[0] == "Greg Kroah-Hartman"

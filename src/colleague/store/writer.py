@@ -104,6 +104,8 @@ class CorpusWriter:
         email = normalize_email(ident.email)
         if iid is not None:
             self._seen.add(ident)
+            if ident.name:
+                self._better_name(self._person_of[iid], ident.name)
             if ident.name or email or ident.handle:
                 # Fill in what earlier records of this account did not say.
                 self.db.execute(
@@ -125,12 +127,7 @@ class CorpusWriter:
             )
             pid = int(cur.lastrowid or 0)
         elif ident.name:
-            # A real name beats a handle or address chosen earlier.
-            self.db.execute(
-                "UPDATE people SET name = ? WHERE id = ? AND name_locked = 0 AND name NOT LIKE '% %'"
-                " AND ? LIKE '% %'",
-                (ident.name, pid, ident.name),
-            )
+            self._better_name(pid, ident.name)
         cur = self.db.execute(
             "INSERT INTO identities (platform, native_id, person_id, name, email, handle, is_bot)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -143,6 +140,14 @@ class CorpusWriter:
         for k in keys:
             self._keys.setdefault(k, pid)
         return iid
+
+    def _better_name(self, pid: int, name: str) -> None:
+        """A real name beats an address or a one-word handle chosen earlier (unless renamed)."""
+        self.db.execute(
+            "UPDATE people SET name = ?1 WHERE id = ?2 AND name_locked = 0 AND name != ?1"
+            " AND (name LIKE '%@%' OR (instr(name, ' ') = 0 AND instr(?1, ' ') > 0))",
+            (name, pid),
+        )
 
     def _join(self, pids: list[int]) -> int:
         keep, others = min(pids), sorted(set(pids) - {min(pids)})
