@@ -366,3 +366,20 @@ def test_created_never_from_mtime(tmp_path: Path, ctx: ReadContext) -> None:
     os.utime(p, (0, 0))
     b = doc(p, ctx)
     assert a.created is None and b.created is None and a.native_id == b.native_id
+
+
+@pytest.mark.parametrize(("user_password", "readable"), [("secret", False), ("", True)])
+def test_encrypted_pdf(user_password: str, readable: bool, tmp_path: Path, ctx: ReadContext) -> None:
+    pypdf = pytest.importorskip("pypdf")
+    import io
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf([["Locked text"]]))))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="RC4-128")
+    p = tmp_path / "locked.pdf"
+    with p.open("wb") as fh:
+        writer.write(fh)
+    if readable:  # only an owner password: anyone may read it
+        assert doc(p, ctx).text == "Locked text"
+    else:
+        with pytest.raises(ReadError, match="needs a password"):
+            list(READER.read(p, ctx))

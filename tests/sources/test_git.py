@@ -469,6 +469,9 @@ def test_not_a_repository_is_a_named_error(tmp_path: Path, tiny: Path, home: Pat
     assert _store_counts(home) == before
     with pytest.raises(ReadError, match="not a git repository"):
         list(READER.read(fake, ReadContext(tz=datetime.now().astimezone().tzinfo)))
+    # Called on a folder inside a work tree, git must not climb up to the enclosing repo.
+    with pytest.raises(ReadError, match="not a git repository"):
+        list(READER.read(tiny / "sched", ReadContext(tz=datetime.now().astimezone().tzinfo)))
 
 
 def _loose_repo(tmp_path: Path) -> tuple[Path, list[str]]:
