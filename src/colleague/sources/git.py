@@ -209,35 +209,40 @@ def _commit(chunk: bytes, conv: Conversation, where: str) -> Message | Rejected:
     )
 
 
+def _starts_commit(piece: bytes) -> bool:
+    nul = piece.find(b"\x00")
+    return nul > 0 and _SHA.match(piece[:nul]) is not None
+
+
 def _chunks(stream: IO[bytes]) -> Iterator[bytes]:
-    """Split git's output into commits without holding more than one commit in memory.
+    """Split git's output into commits, holding no more than one commit in memory.
 
     A commit message containing the record separator itself would split a commit in two:
     a piece that does not start with a sha is glued back onto the previous one."""
-    buf = b""
     pending: bytes | None = None
-    while True:
-        block = stream.read(1 << 16)
-        if not block:
-            break
-        buf += block
-        pieces = buf.split(_RS)
-        buf = pieces.pop()
-        for piece in pieces:
-            if pending is None:
-                pending = piece if piece else None
-            elif _SHA.match(piece[:piece.find(b"\x00")] if b"\x00" in piece else b"-"):
-                yield pending
-                pending = piece
-            else:
-                pending += _RS + piece
-    if buf:
-        if pending is not None and not _SHA.match(buf.split(b"\x00", 1)[0]):
-            pending += _RS + buf
+    current = bytearray()
+
+    def complete(piece: bytes) -> Iterator[bytes]:
+        nonlocal pending
+        if pending is None:
+            pending = piece or None
+        elif _starts_commit(piece):
+            yield pending
+            pending = piece
         else:
-            if pending is not None:
-                yield pending
-            pending = buf
+            pending += _RS + piece
+
+    while block := stream.read(1 << 16):
+        start = 0
+        # Only the new block is searched, so a huge commit costs linear time.
+        while (i := block.find(_RS, start)) >= 0:
+            current += block[start:i]
+            yield from complete(bytes(current))
+            current = bytearray()
+            start = i + 1
+        current += block[start:]
+    if current:
+        yield from complete(bytes(current))
     if pending:
         yield pending
 
@@ -256,9 +261,7 @@ class GitReader:
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         if not path.is_dir():
             raise ReadError(path, "repository", "a git work tree or bare repository folder")
-        top = _run(path, "rev-parse", "--git-dir")  # fails clearly outside a repository
-        if not top:
-            raise ReadError(path, "repository", "a git repository")
+        _run(path, "rev-parse", "--git-dir")  # fails with git's own words outside a repository
         if not _has_commits(path):
             return  # a fresh repository: nothing written yet
         conv = Conversation(PLATFORM, self._repo_id(path), _repo_name(path), "repo")
