@@ -496,12 +496,14 @@ class IrcReader:
         if not path.is_file() or path.suffix.lower() not in _SUFFIXES:
             return False
         head = head_text(path, 8192)
-        if "\x00" in head:
-            return False
         lines = head.replace("\r\n", "\n").split("\n")
         if len(head) >= 8000 and len(lines) > 1:
             lines = lines[:-1]  # the last line may be cut off by the sample
-        sample = [line for line in lines if line.strip() and line.strip() not in ('"', "'")][:40]
+        # NUL runs (a crash mid-write) are for read() to report; the layout is judged on the rest.
+        sample = [
+            line for line in lines
+            if line.strip() and line.strip() not in ('"', "'") and "\x00" not in line
+        ][:40]
         return _looks_like_irc(sample)
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
@@ -579,10 +581,13 @@ def _message(
     extra: dict[str, Any] = {}
     if line.kind == "action":
         extra["action"] = True
-    elif line.kind == "notice":
+    kind = "message"
+    if line.kind == "notice":
+        # By IRC convention automatic replies (services, bots) are NOTICEs.
         extra["notice"] = True
+        kind = "bot"
     return Message(
-        PLATFORM, conv, None, author, when, line.text, kind="message",
+        PLATFORM, conv, None, author, when, line.text, kind=kind,  # type: ignore[arg-type]
         mentions=_addressed(line.text, nicks, author), extra=extra,
     )
 
