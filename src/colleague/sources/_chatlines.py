@@ -102,7 +102,7 @@ def load_json(path: Path) -> Any:
         raise ReadError(path, "document", "JSON nested less deeply") from exc
 
 
-def _is_json_lines(path: Path) -> bool:
+def is_json_lines(path: Path) -> bool:
     if path.suffix.lower() in (".jsonl", ".ndjson"):
         return True
     # A .json file holding one object per line (a bot's message log) is JSON Lines too.
@@ -121,7 +121,7 @@ def _is_json_lines(path: Path) -> bool:
 
 def iter_json_records(path: Path) -> Iterator[tuple[str, Any]]:
     """(where, value): the whole document once for JSON, or each line's value for JSON Lines."""
-    if not _is_json_lines(path):
+    if not is_json_lines(path):
         yield "", load_json(path)
         return
     for number, line in iter_lines(path):

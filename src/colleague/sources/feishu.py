@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -39,6 +39,7 @@ from colleague.model import Conversation, Identity, Message, Record, Rejected
 from colleague.sources._chatlines import (
     ChatTextReader,
     head,
+    is_json_lines,
     iter_json_records,
     join_where,
     parse_time_value,
@@ -119,8 +120,18 @@ class FeishuReader:
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         state = _State(path, ctx)
+        # API items name their senders only by id; mentions elsewhere in the file give the
+        # names. A first pass collects them (JSON Lines is streamed twice, not held).
+        if is_json_lines(path):
+            for _, value in iter_json_records(path):
+                state.learn_names(value)
+            values: Iterable[tuple[str, Any]] = iter_json_records(path)
+        else:
+            values = list(iter_json_records(path))
+            for _, value in values:
+                state.learn_names(value)
         produced = False
-        for where, value in iter_json_records(path):
+        for where, value in values:
             for record in state.dispatch(value, where):
                 produced = True
                 yield record
@@ -134,7 +145,26 @@ class _State:
     ctx: ReadContext
     conversations: dict[str, Conversation] = field(default_factory=dict)
     announced: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)  # open_id etc. → display name
     skipped: int = 0  # recalled messages and word-less events
+
+    def learn_names(self, value: Any) -> None:
+        """Collect id → name from every mention list (and named senders) in `value`."""
+        stack = [value]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+                continue
+            if not isinstance(node, dict):
+                continue
+            mentions = node.get("mentions")
+            for m in mentions if isinstance(mentions, list) else []:
+                if isinstance(m, dict) and m.get("name"):
+                    native, _ = _pick_id(m.get("id"))
+                    if native:
+                        self.names.setdefault(native, str(m["name"]))
+            stack.extend(v for v in node.values() if isinstance(v, dict | list))
 
     # -- structure --------------------------------------------------------------------------
     def dispatch(self, value: Any, where: str, chat: Conversation | None = None) -> Iterator[Record]:
@@ -229,7 +259,7 @@ class _State:
         body = item.get("body")
         raw = body.get("content") if isinstance(body, dict) else item.get("content")
         mentions = _Mentions.from_api(item.get("mentions"))
-        author, sender_kind = _api_sender(item)
+        author, sender_kind = _api_sender(item, self.names)
         text, kind, extra = _render(msg_type, _decode_content(raw), mentions)
         if sender_kind != "message" and kind == "message":
             kind = sender_kind
@@ -350,14 +380,15 @@ def _pick_id(value: Any) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _api_sender(item: dict[str, Any]) -> tuple[Identity | None, str]:
+def _api_sender(item: dict[str, Any], names: dict[str, str]) -> tuple[Identity | None, str]:
     """(author, message kind implied by the sender)."""
     sender = item.get("sender")
     if not isinstance(sender, dict):
         return None, "message"
     sender_type = str(sender.get("sender_type") or "user")
     native, _ = _pick_id(sender.get("sender_id") or sender.get("id"))
-    name = sender.get("name") or sender.get("sender_name") or item.get("sender_name") or None
+    name = (sender.get("name") or sender.get("sender_name") or item.get("sender_name")
+            or names.get(native or "") or None)
     if sender_type == "system":
         return None, "system"
     if not native:
