@@ -88,9 +88,17 @@ def ingest_unit(
     path = unit.path
     result = SourceResult(str(path), unit.reader.name, "ok")
     try:
-        sha, kind, size = digest(path)
+        fingerprint = getattr(unit.reader, "fingerprint", None)
+        if fingerprint is not None:
+            sha = hashlib.sha256(fingerprint(path).encode()).hexdigest()
+            kind, size = ("dir" if path.is_dir() else "file"), 0
+        else:
+            sha, kind, size = digest(path)
     except OSError as exc:
         result.status, result.error = "failed", f"{path}: cannot read ({exc.strerror or exc})"
+        return result
+    except ReadError as exc:
+        result.status, result.error = "failed", str(exc)
         return result
     progress.start(path, unit.reader.name, size)
     counts = WriteCounts()

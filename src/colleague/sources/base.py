@@ -46,3 +46,8 @@ class Reader(Protocol):
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         """Stream records from `path`; raise ReadError if the file cannot be read."""
+
+
+# A reader may also define `fingerprint(path) -> str`: a cheap stand-in for hashing the
+# input's bytes when those are huge and a smaller thing identifies the content (a git
+# repository's HEAD commit). The pipeline records sha256 of that string instead.

@@ -268,6 +268,15 @@ class GitReader:
         yield conv
         yield from self._log(path, conv)
 
+    def fingerprint(self, path: Path) -> str:
+        """What identifies this input's content: the commit HEAD points at (hashing the
+        whole work tree and object store would read gigabytes for nothing)."""
+        try:
+            head = _run(path, "rev-parse", "--verify", "--quiet", "HEAD^{commit}").strip()
+        except ReadError:
+            head = "empty"
+        return f"git:{head}"
+
     def _repo_id(self, path: Path) -> str:
         """The first root commit: the same for every clone, fork or bare mirror."""
         roots = _run(path, "rev-list", "--max-parents=0", "HEAD").split()

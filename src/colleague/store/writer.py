@@ -284,7 +284,7 @@ class CorpusWriter:
             " created, text, extra) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
             " ON CONFLICT(id) DO UPDATE SET title = excluded.title, text = excluded.text,"
             " identity_id = coalesce(excluded.identity_id, identity_id)"
-            " WHERE excluded.text != text OR excluded.title != title",
+            " WHERE excluded.text != text",
             (
                 did,
                 source_id,
