@@ -355,6 +355,12 @@ def test_cli_fixture_folder_reports_rejections(run: Runner) -> None:
     assert (group["added"], group["rejected"]) == (6, 3)
     assert [r["where"] for r in group["rejections"]] == ["line 5", "line 8", "line 9"]
     assert by_reader["张三_utf8.csv"]["added"] == 11
+    # No native ids here: the content hash must still make a re-run add nothing.
+    txt = FIX / "wechatmsg-txt"
+    assert sum(s["added"] for s in run.json("ingest", str(txt), "--tz", "Asia/Shanghai")["sources"]) == 11
+    again = run.json("ingest", str(FIX / "wechatmsg"), str(txt), "--tz", "Asia/Shanghai")
+    assert [s["added"] for s in again["sources"]] == [0, 0, 0, 0]
+    assert sum(s["skipped"] for s in again["sources"]) == 11 + 6 + 11
 
 
 def test_cli_truncated_file_fails_whole_and_store_is_unchanged(run: Runner, home: Path) -> None:
