@@ -203,6 +203,7 @@ def test_json_fixture(ctx: ReadContext) -> None:
     assert pin.extra["reference"] == "900000000000000101"
     forward = msgs["900000000000000106"]
     assert forward.extra["forwarded"] is True and forward.reply_to is None
+    assert forward.text == "release notes"  # the forwarded words, marked as not the sender's
     assert msgs["900000000000000107"].kind == "system"
     assert msgs["900000000000000108"].text == "[attachment: diagram.png]"
 
@@ -273,6 +274,7 @@ def test_truncated_json_fails_whole_naming_the_record(home: Path, run: Runner,
     with pytest.raises(ReadError) as info:
         read(FIX / "truncated.json", ctx)
     assert info.value.where.startswith("messages[3] (line ")
+    assert "truncated?" in info.value.expected
 
 
 def test_json_without_channel_is_a_layout_error(ctx: ReadContext, tmp_path: Path) -> None:
@@ -284,8 +286,9 @@ def test_json_without_channel_is_a_layout_error(ctx: ReadContext, tmp_path: Path
         read(array, ctx)
     garbage = tmp_path / "garbage.json"
     garbage.write_text('{"guild": {"id": "1"}, "channel": {"id": "2"}, "messages": [{"id": "3",, }]}')
-    with pytest.raises(ReadError, match=r"messages\[0\]"):
+    with pytest.raises(ReadError, match=r"messages\[0\]") as info:
         read(garbage, ctx)
+    assert "Expecting property name" in info.value.expected  # a real error, not "truncated"
 
 
 def test_reingest_adds_nothing(run: Runner) -> None:

@@ -276,6 +276,7 @@ def test_truncated_export_fails_whole_naming_the_record(
     with pytest.raises(ReadError) as info:
         read(FIX / "truncated.result.json", ctx)
     assert info.value.where.startswith("chats.list[0].messages[1] (line ")
+    assert "truncated?" in info.value.expected
 
 
 def test_wrong_layout_is_a_named_error(tmp_path: Path, ctx: ReadContext) -> None:

@@ -95,11 +95,13 @@ class JsonStream:
                 # past what is read so far: read more (doubling) and retry. An error in the
                 # middle is real and is reported without reading the rest of the file.
                 runs_on = exc.pos >= len(self.buf) - 6 or exc.msg.startswith("Unterminated")
+                # If this is the end of the file: cut short, or a real error just before it?
+                # (Decided now: _fill moves the buffer, and exc.pos with it.)
+                cut = exc.msg.startswith("Unterminated") or exc.pos >= len(self.buf.rstrip(_WS))
                 if runs_on and self._fill(where, len(self.buf) - self.pos):
                     continue
-                raise ReadError(
-                    self.path, self.at(where), f"a complete JSON value ({exc.msg})"
-                ) from exc
+                why = "the file ends inside it: truncated?" if cut else exc.msg
+                raise ReadError(self.path, self.at(where), f"a complete JSON value ({why})") from exc
             # A number or literal ending exactly at the buffer's end may continue in the file.
             if end == len(self.buf) and not self.eof and self._fill(where):
                 continue

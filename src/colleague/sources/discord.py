@@ -256,6 +256,9 @@ def _json_message(raw: Any, conv: Conversation, ctx: ReadContext, where: str,
     if isinstance(ref, dict) and ref.get("messageId"):
         if str(ref.get("type") or "Default") == "Forward" or raw.get("forwardedMessage"):
             extra["forwarded"] = True  # a forward is not the sender's own words
+            fwd = raw.get("forwardedMessage")
+            if not text.strip() and isinstance(fwd, dict) and isinstance(fwd.get("content"), str):
+                text = fwd["content"]
         elif kind != "system":
             reply_to = str(ref["messageId"])
         else:
@@ -515,7 +518,8 @@ def _kind(path: Path) -> str | None:
         return None
     suffix = path.suffix.lower()
     if suffix == ".json":
-        return "json" if _JSON_HEAD.match(json_head(path)) and '"channel"' in json_head(path) else None
+        head = json_head(path)
+        return "json" if _JSON_HEAD.match(head) and '"channel"' in head else None
     if suffix == ".csv":
         return "csv" if _CSV_HEAD.match(head_text(path, 512)) else None
     if suffix == ".txt":
