@@ -104,7 +104,7 @@ def _xml(text: str) -> ET.Element | None:
         return None
     try:
         return ET.fromstring(text[start:].strip())
-    except ET.ParseError:
+    except (ET.ParseError, ValueError):  # malformed, or expat refusing entity amplification
         return None
 
 
