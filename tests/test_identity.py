@@ -77,3 +77,9 @@ def test_real_name_replaces_address_later(db: sqlite3.Connection) -> None:
     add(db, Identity("email", "gregkh@l.org", email="gregkh@l.org"))
     add(db, Identity("email", "gregkh@l.org", name="Greg Kroah-Hartman", email="gregkh@l.org"))
     assert db.execute("SELECT name FROM people").fetchone()[0] == "Greg Kroah-Hartman"
+
+
+def test_real_name_replaces_bare_account_id(db: sqlite3.Connection) -> None:
+    add(db, Identity("feishu", "ou_7d8a6e6df7621556ce0d21922b676706"))
+    add(db, Identity("feishu", "ou_7d8a6e6df7621556ce0d21922b676706", name="王芳"))
+    assert db.execute("SELECT name FROM people").fetchone()[0] == "王芳"

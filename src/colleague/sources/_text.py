@@ -35,8 +35,11 @@ def sniff_encoding(data: bytes) -> tuple[str, int]:
         # A multi-byte sequence cut at the end of a sample is still UTF-8.
         if exc.start >= len(data) - 3 and exc.reason == "unexpected end of data":
             return "utf-8", 0
+    # A head cut at a fixed size may split a double-byte character: judge whole lines.
+    cut = data.rfind(b"\n")
+    sample = data[: cut + 1] if cut > 0 else data
     try:
-        data.decode("gb18030")
+        sample.decode("gb18030")
         return "gb18030", 0
     except UnicodeDecodeError:
         return "utf-8", 0  # undecodable: caller decodes with replacement and reports

@@ -105,7 +105,7 @@ class CorpusWriter:
         if iid is not None:
             self._seen.add(ident)
             if ident.name:
-                self._better_name(self._person_of[iid], ident.name)
+                self._better_name(self._person_of[iid], ident.name, ident.native_id)
             if ident.name or email or ident.handle:
                 # Fill in what earlier records of this account did not say.
                 self.db.execute(
@@ -127,7 +127,7 @@ class CorpusWriter:
             )
             pid = int(cur.lastrowid or 0)
         elif ident.name:
-            self._better_name(pid, ident.name)
+            self._better_name(pid, ident.name, ident.native_id)
         cur = self.db.execute(
             "INSERT INTO identities (platform, native_id, person_id, name, email, handle, is_bot)"
             " VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -141,12 +141,14 @@ class CorpusWriter:
             self._keys.setdefault(k, pid)
         return iid
 
-    def _better_name(self, pid: int, name: str) -> None:
-        """A real name beats an address or a one-word handle chosen earlier (unless renamed)."""
+    def _better_name(self, pid: int, name: str, native_id: str) -> None:
+        """A real name beats an address, a bare account id or a one-word handle chosen
+        earlier (unless the operator renamed the person)."""
         self.db.execute(
             "UPDATE people SET name = ?1 WHERE id = ?2 AND name_locked = 0 AND name != ?1"
-            " AND (name LIKE '%@%' OR (instr(name, ' ') = 0 AND instr(?1, ' ') > 0))",
-            (name, pid),
+            " AND (name LIKE '%@%' OR name = ?3"
+            " OR (instr(name, ' ') = 0 AND instr(?1, ' ') > 0))",
+            (name, pid, native_id),
         )
 
     def _join(self, pids: list[int]) -> int:
