@@ -25,16 +25,7 @@ _CHUNK = 1 << 20
 def sniff(path: Path) -> tuple[str, int]:
     """(encoding, BOM length) of a file, from its head."""
     with path.open("rb") as fh:
-        head = fh.read(_HEAD)
-    enc, skip = sniff_encoding(head)
-    if skip or enc.startswith("utf-16") or len(head) < _HEAD:
-        return enc, skip
-    # A head cut inside a GBK double-byte character fails to decode as GB18030 and would be
-    # misread as UTF-8; cut it at the last newline (never a GBK trail byte) and sniff again.
-    cut = head.rfind(b"\n")
-    if cut > 0:
-        enc, skip = sniff_encoding(head[: cut + 1])
-    return enc, skip
+        return sniff_encoding(fh.read(_HEAD))
 
 
 def open_text(path: Path) -> TextIO:
