@@ -10,6 +10,7 @@ cost of what a stage adds:
   write-no-fts  the whole pipeline with the writer's FTS step switched off
   write-no-idx  as write-no-fts, also without the two secondary message indexes
   full          the whole pipeline (colleague.ingest.ingest), in process
+  sql           the whole pipeline again with every SQL statement timed (top statements)
   fts-python    index_text() over every stored text (the Python side of FTS indexing)
   fts-insert    inserting those texts into a fresh contentless FTS5 table (SQLite side)
 --profile adds the top functions of a cProfile of the `read` stage. JSON goes to stdout.
@@ -64,6 +65,47 @@ def no_fts() -> Iterator[None]:
         CorpusWriter._index_new = saved  # type: ignore[method-assign]
 
 
+class TimedConnection:
+    """A stand-in for the sqlite3 connection that times every statement the pipeline runs."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+        self.stats: dict[str, list[float]] = {}  # statement → [seconds, calls, rows]
+
+    def _timed(self, method: str, sql: str, *args: Any) -> Any:
+        t0 = time.perf_counter()
+        cur = getattr(self._db, method)(sql, *args)
+        if method == "execute" and sql.lstrip().upper().startswith("SELECT"):
+            cur = cur.fetchall()  # the work happens while fetching; time it here
+            rows: Any = _Rows(cur)
+        else:
+            rows = cur
+        entry = self.stats.setdefault(" ".join(sql.split())[:90], [0.0, 0, 0])
+        entry[0] += time.perf_counter() - t0
+        entry[1] += 1
+        entry[2] += len(args[0]) if method == "executemany" and isinstance(args[0], list) else 1
+        return rows
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        return self._timed("execute", sql, *args)
+
+    def executemany(self, sql: str, *args: Any) -> Any:
+        return self._timed("executemany", sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+
+class _Rows(list):  # type: ignore[type-arg]
+    """Fetched rows that still answer the cursor methods callers use."""
+
+    def fetchall(self) -> list[Any]:
+        return list(self)
+
+    def fetchone(self) -> Any:
+        return self[0] if self else None
+
+
 def _fresh(work: Path, name: str) -> sqlite3.Connection:
     path = work / f"{name}.db"
     for suffix in ("", "-wal", "-shm"):
@@ -107,6 +149,15 @@ def breakdown(export: Path, work: Path, profile: bool = False) -> dict[str, Any]
     db = _fresh(work, "full")
     out["full_s"], _ = timed(lambda: _ingest(db, export))
     db.close()
+    log("full pipeline, every statement timed")
+    raw = _fresh(work, "timed")
+    timed_db = TimedConnection(raw)
+    out["timed_s"], _ = timed(lambda: _ingest(timed_db, export))  # type: ignore[arg-type]
+    raw.close()
+    out["sql"] = [
+        {"sql": sql, "s": round(v[0], 2), "calls": v[1], "rows": v[2]}
+        for sql, v in sorted(timed_db.stats.items(), key=lambda kv: -kv[1][0])[:12]
+    ]
     log("FTS: python side")
     out["fts_python_s"], bodies = timed(lambda: [index_text(t) for t in texts])
     log("FTS: sqlite side")
