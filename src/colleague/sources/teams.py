@@ -235,7 +235,8 @@ class _SideFiles:
             for cand in (folder / "usersList.json", folder / "users" / "usersList.json"):
                 for u in _load_list(cand):
                     if u.get("id"):
-                        mail = u.get("mail") or u.get("userprincipalname")
+                        # Only Mail: a UserPrincipalName looks like an address but need not be one.
+                        mail = u.get("mail")
                         self.users[str(u["id"])] = (
                             u.get("displayname") or None,
                             str(mail).strip().lower() if mail and "@" in str(mail) else None,
@@ -499,11 +500,8 @@ class _Html(HTMLParser):
 
     def text(self) -> str:
         raw = "".join(self.parts).replace("\xa0", " ")
-        out: list[str] = []
-        for line in (part.strip() for part in raw.split("\n")):
-            if line or (out and out[-1]):
-                out.append(line)
-        return "\n".join(out).strip()
+        # Block elements each end a line; empty paragraphs (&nbsp; spacers) leave no gaps.
+        return "\n".join(line for line in (part.strip() for part in raw.split("\n")) if line)
 
 
 def html_to_text(
