@@ -104,7 +104,7 @@ def test_fluid_channel_folder_ingests_file_by_file(run, home: Path) -> None:  # 
     lines = sum(len(f.read_text(encoding="utf-8").splitlines()) for f in folder.glob("*.log"))
     assert lines == 19484
     assert not READER.identify(folder)  # a folder is walked, not read as one unit
-    out = run.json("ingest", str(folder))
+    out = run.json("ingest", "--tz", "UTC", str(folder))
     sources = out["sources"]
     assert out["failed"] == 0 and len(sources) == 84
     assert {s["reader"] for s in sources} == {"irc"}
