@@ -13,7 +13,7 @@ from colleague.store import connect
 
 from slack_builder import many, write_export
 
-N_DAYS, PER_DAY = 30, 2000
+N_DAYS, PER_DAY = 30, 4000
 
 
 def test_kill_mid_ingest_then_rerun(tmp_path: Path) -> None:
@@ -26,9 +26,9 @@ def test_kill_mid_ingest_then_rerun(tmp_path: Path) -> None:
     deadline = time.monotonic() + 60
     # Wait until the ingest transaction has written pages, then kill it without warning.
     while time.monotonic() < deadline and proc.poll() is None:
-        if wal.exists() and wal.stat().st_size > 2_000_000:
+        if wal.exists() and wal.stat().st_size > 1_000_000:
             break
-        time.sleep(0.02)
+        time.sleep(0.005)
     killed = proc.poll() is None
     assert killed, "ingest finished before it could be killed: make the export larger"
     if killed:

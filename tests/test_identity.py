@@ -83,3 +83,14 @@ def test_real_name_replaces_bare_account_id(db: sqlite3.Connection) -> None:
     add(db, Identity("feishu", "ou_7d8a6e6df7621556ce0d21922b676706"))
     add(db, Identity("feishu", "ou_7d8a6e6df7621556ce0d21922b676706", name="王芳"))
     assert db.execute("SELECT name FROM people").fetchone()[0] == "王芳"
+
+
+def test_irc_nick_variants_join(db: sqlite3.Connection) -> None:
+    got = add(db, Identity("irc", "kasparnet", handle="kasparnet"),
+              Identity("irc", "kasparnet_", handle="kasparnet_"),
+              Identity("irc", "kasparnet|away", handle="kasparnet|away"),
+              Identity("irc", "bosmon7", handle="bosmon7"),
+              Identity("irc", "bosmon", handle="bosmon"))
+    assert got["irc:kasparnet"] == got["irc:kasparnet_"] == got["irc:kasparnet|away"]
+    # A different trailing digit may be somebody else: only `people merge` joins those.
+    assert got["irc:bosmon7"] != got["irc:bosmon"]

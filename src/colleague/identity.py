@@ -37,6 +37,16 @@ def is_distinctive(norm_name: str) -> bool:
     return len(words) >= 2 and all(len(w) >= 2 for w in words[:2])
 
 
+def normalize_handle(handle: str | None) -> str | None:
+    """Folded handle without the marks chat clients add when a nick is taken or away
+    ("kasparnet_", "bosmon|away", "joe^")."""
+    norm = normalize_name(handle)
+    if not norm:
+        return None
+    norm = norm.split("|", 1)[0].rstrip("_`^-")
+    return norm or None
+
+
 def normalize_email(email: str | None) -> str | None:
     if not email or "@" not in email:
         return None
@@ -57,7 +67,7 @@ def match_keys(ident: Identity) -> list[tuple[str, str]]:
     norm = normalize_name(ident.name)
     if norm and is_distinctive(norm):
         keys.append(("name", norm))
-    handle = normalize_name(ident.handle)
+    handle = normalize_handle(ident.handle)
     if handle and len(handle) >= 3:
         keys.append(("handle", handle))
     return keys
