@@ -14,10 +14,10 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	$(BIN)/python examples/generate.py --check
-	$(BIN)/colleague --home $(DEMO_HOME) ingest examples/data
+	$(BIN)/colleague --home $(DEMO_HOME) ingest --tz Asia/Shanghai examples/data
 	$(BIN)/colleague --home $(DEMO_HOME) people
-	$(BIN)/colleague --home $(DEMO_HOME) search "发布 回滚"
-	$(BIN)/colleague --home $(DEMO_HOME) search "rollback"
+	$(BIN)/colleague --home $(DEMO_HOME) search "回滚" --limit 5
+	$(BIN)/colleague --home $(DEMO_HOME) search "rollback payment" --limit 5
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench examples

@@ -131,3 +131,15 @@ def test_merge_and_rename(run, tmp_path: Path) -> None:
     # A later ingest keeps the chosen name and the merge.
     run("ingest", str(_export(tmp_path, "again")))
     assert [(p["name"], p["messages"]) for p in run.json("people")] == [("李伟", 22)]
+
+
+def test_times_in_author_zone_or_operator_zone(run, tmp_path: Path) -> None:
+    users = [{"id": "U01", "name": "liwei", "tz": "Asia/Shanghai",
+              "profile": {"real_name": "Li Wei"}},
+             {"id": "U02", "name": "amy", "profile": {"real_name": "Amy Chen"}}]
+    export = write_export(tmp_path / "tz", {"general": {"2024-03-01": [
+        msg("U01", 1709251200, "morning from Shanghai"), msg("U02", 1709251260, "no zone given")]}},
+        users=users)
+    assert run("ingest", "--tz", "Europe/Berlin", str(export)).exit_code == 0
+    times = {h["person"]: h["time"] for q in ("shanghai", "zone") for h in run.json("search", q)}
+    assert times == {"Li Wei": "2024-03-01T08:00:00+08:00", "Amy Chen": "2024-03-01T01:01:00+01:00"}

@@ -11,7 +11,7 @@ import sqlite3
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from colleague.model import Conversation, Document, Identity, Message, Rejected
@@ -21,6 +21,7 @@ from colleague.store.db import transaction
 from colleague.store.writer import CorpusWriter, WriteCounts
 
 MAX_REASONS = 20
+_ZERO = timedelta(0)
 
 
 @dataclass
@@ -110,6 +111,10 @@ def ingest_unit(
             pending = 0
             for record in unit.reader.read(path, ctx):
                 if isinstance(record, Message):
+                    if record.timestamp is not None and record.timestamp.utcoffset() == _ZERO:
+                        # Epoch and UTC stamps say nothing of the writer's local time;
+                        # show them in the zone the operator gave (rhythm needs local hours).
+                        record.timestamp = record.timestamp.astimezone(ctx.tz)
                     writer.message(record, source_id, counts)
                 elif isinstance(record, Document):
                     writer.document(record, source_id, counts)

@@ -312,3 +312,21 @@ def test_truncated_read_error_names_line(ctx: ReadContext) -> None:
         read(HERE / "truncated-page.json", ctx)
     assert info.value.where.startswith("line ")
     assert info.value.path.endswith("truncated-page.json")
+
+
+def test_adhoc_export_with_msg_type_keeps_its_sender(tmp_path, ctx) -> None:  # type: ignore[no-untyped-def]
+    """Ad-hoc exports often copy `msg_type`; the string sender still makes them ad-hoc."""
+    import json
+
+    from colleague.model import Message
+    from colleague.sources.feishu import READERS
+
+    path = tmp_path / "chat.json"
+    path.write_text(json.dumps([
+        {"sender_name": "王芳", "msg_type": "text", "content": "收到", "create_time": 1710000000000,
+         "chat_id": "oc_1", "chat_name": "支付组"},
+    ], ensure_ascii=False), encoding="utf-8")
+    reader = next(r for r in READERS if r.name == "feishu")
+    msgs = [r for r in reader.read(path, ctx) if isinstance(r, Message)]
+    assert [(m.author.name if m.author else None, m.text, m.conversation.name) for m in msgs] == [
+        ("王芳", "收到", "支付组")]

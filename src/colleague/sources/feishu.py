@@ -301,6 +301,9 @@ class _State:
                 return
 
     def _adhoc(self, item: dict[str, Any], where: str, conv: Conversation) -> Iterator[Record]:
+        if isinstance(item.get("chat_id"), str) and item["chat_id"].strip():
+            name = item.get("chat_name") if isinstance(item.get("chat_name"), str) else None
+            conv = self._chat(item["chat_id"], item.get("chat_type"), name)
         yield from self._announce(conv)
         author = _adhoc_sender(item)
         text_value = next((item[k] for k in _ADHOC_TEXT if k in item), None)
@@ -342,6 +345,9 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def _is_api_item(value: dict[str, Any]) -> bool:
+    # Ad-hoc exports often copy msg_type, but only they name the sender as a string.
+    if any(isinstance(value.get(k), str) for k in _ADHOC_SENDER):
+        return False
     if "msg_type" in value or "message_type" in value:
         return True
     body = value.get("body")

@@ -14,6 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
 from colleague.sources._time import from_epoch
@@ -112,6 +113,7 @@ class SlackReader:
         if not _looks_like_export(tree.names):
             raise ReadError(path, "layout", "users.json/channels.json and channel/YYYY-MM-DD.json files")
         users: dict[str, Identity] = {}
+        zones: dict[str, ZoneInfo] = {}  # user id → their zone from users.json `tz`
         for meta in ("users.json", "org_users.json"):
             if tree.has(meta):
                 for i, user in enumerate(_as_list(tree, meta)):
@@ -120,6 +122,9 @@ class SlackReader:
                         yield Rejected(f"{meta}[{i}]", "a user object with an id")
                         continue
                     users[ident.native_id] = ident
+                    zone = _zone(user.get("tz"))
+                    if zone is not None:
+                        zones[ident.native_id] = zone
                     yield ident
         conversations = self._conversations(tree)
         folders = sorted({n.rsplit("/", 1)[0] for n in tree.names if "/" in n})
@@ -133,7 +138,7 @@ class SlackReader:
                 if not isinstance(day, list):
                     raise ReadError(path, name, "a JSON array of messages")
                 for i, raw in enumerate(day):
-                    record = _message(raw, conv, users, f"{name}[{i}]")
+                    record = _message(raw, conv, users, zones, f"{name}[{i}]")
                     yield record
 
     def _conversations(self, tree: _Tree) -> dict[str, Conversation]:
@@ -160,6 +165,15 @@ def _as_list(tree: _Tree, name: str) -> list[Any]:
     if not isinstance(data, list):
         raise ReadError(tree.path, name, "a JSON array")
     return data
+
+
+def _zone(name: Any) -> ZoneInfo | None:
+    if not isinstance(name, str) or not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
 
 
 def _user(user: Any) -> Identity | None:
@@ -204,7 +218,11 @@ def _render(text: str, users: dict[str, Identity], mentioned: list[Identity]) ->
 
 
 def _message(
-    raw: Any, conv: Conversation, users: dict[str, Identity], where: str
+    raw: Any,
+    conv: Conversation,
+    users: dict[str, Identity],
+    zones: dict[str, ZoneInfo],
+    where: str,
 ) -> Message | Rejected:
     if not isinstance(raw, dict):
         return Rejected(where, "a message object")
@@ -213,6 +231,9 @@ def _message(
         when = from_epoch(ts)
     except (TypeError, ValueError):
         return Rejected(where, f"a numeric 'ts' string, got {ts!r}")
+    zone = zones.get(str(raw.get("user")))
+    if zone is not None:
+        when = when.astimezone(zone)  # the author's own clock, from users.json
     subtype = raw.get("subtype")
     uid = raw.get("user")
     kind = "message"
