@@ -94,3 +94,12 @@ def test_irc_nick_variants_join(db: sqlite3.Connection) -> None:
     assert got["irc:kasparnet"] == got["irc:kasparnet_"] == got["irc:kasparnet|away"]
     # A different trailing digit may be somebody else: only `people merge` joins those.
     assert got["irc:bosmon7"] != got["irc:bosmon"]
+
+
+def test_chinese_name_is_kept_over_romanised_one(db: sqlite3.Connection) -> None:
+    add(db, Identity("feishu", "王芳", name="王芳"),
+        Identity("email", "wang.fang@example.cn", name="王芳", email="wang.fang@example.cn"),
+        Identity("slack", "U3", name="Wang Fang", email="wang.fang@example.cn", handle="wangfang"))
+    assert [r[0] for r in db.execute("SELECT name FROM people")] == ["王芳"]
+    add(db, Identity("irc", "lw", handle="lw"), Identity("irc", "lw", name="李伟", handle="lw"))
+    assert db.execute("SELECT name FROM people ORDER BY id DESC").fetchone()[0] == "李伟"

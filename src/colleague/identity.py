@@ -53,6 +53,14 @@ def normalize_email(email: str | None) -> str | None:
     return email.strip().strip("<>").casefold() or None
 
 
+def is_placeholder_name(name: str, native_id: str) -> bool:
+    """Is `name` only a stand-in (an address, an account id, a one-word login) rather than
+    a person's real name? Real names have two words or are written in CJK."""
+    if "@" in name or name == native_id:
+        return True
+    return " " not in name.strip() and not _CJK.search(name)
+
+
 def display_name(ident: Identity) -> str:
     """The best human name an identity offers."""
     return ident.name or ident.handle or ident.email or ident.native_id

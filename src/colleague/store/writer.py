@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
-from colleague.identity import display_name, match_keys, normalize_email
+from colleague.identity import display_name, is_placeholder_name, match_keys, normalize_email
 from colleague.model import Conversation, Document, Identity, Message
 from colleague.store.fts import index_text
 from colleague.store.ids import stable_id
@@ -144,12 +144,13 @@ class CorpusWriter:
     def _better_name(self, pid: int, name: str, native_id: str) -> None:
         """A real name beats an address, a bare account id or a one-word handle chosen
         earlier (unless the operator renamed the person)."""
-        self.db.execute(
-            "UPDATE people SET name = ?1 WHERE id = ?2 AND name_locked = 0 AND name != ?1"
-            " AND (name LIKE '%@%' OR name = ?3"
-            " OR (instr(name, ' ') = 0 AND instr(?1, ' ') > 0))",
-            (name, pid, native_id),
-        )
+        row = self.db.execute(
+            "SELECT name FROM people WHERE id = ? AND name_locked = 0", (pid,)
+        ).fetchone()
+        if row is None or row[0] == name:
+            return
+        if is_placeholder_name(row[0], native_id) and not is_placeholder_name(name, native_id):
+            self.db.execute("UPDATE people SET name = ? WHERE id = ?", (name, pid))
 
     def _join(self, pids: list[int]) -> int:
         keep, others = min(pids), sorted(set(pids) - {min(pids)})
