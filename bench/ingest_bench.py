@@ -8,7 +8,9 @@ fresh workspace; we take its wall time, its own peak RSS (os.wait4 → ru_maxrss
 child), the rows it reports and the database size. The floor, in the same run and on the same
 files: parse every day file with `json` and insert (id, channel, user, ts, text) rows with
 executemany into an index-free SQLite table (same WAL/synchronous pragmas as the store), in
-one transaction. The ratio ingest/floor is what the target ("within 3×") is about.
+one transaction. The ratio ingest/floor is what the target ("within 3×") is about. Both run
+on a warm page cache; the floor runs three times and the fastest run of each counts (on a
+shared machine, noise only ever adds time); every run's time is reported.
 A JSON report goes to stdout; progress to stderr.
 """
 
@@ -128,21 +130,46 @@ def run_floor(export: Path, db_path: Path) -> dict[str, Any]:
             "db_bytes": db_path.stat().st_size}
 
 
-def bench(export: Path, work: Path, floor: bool = True) -> dict[str, Any]:
+def warm(export: Path) -> float:
+    """Read every file once so the floor and the ingest both start with a warm page cache."""
+    t0 = time.perf_counter()
+    for f in export.rglob("*.json"):
+        f.read_bytes()
+    return round(time.perf_counter() - t0, 2)
+
+
+def bench(export: Path, work: Path, floor: bool = True, floor_runs: int = 3,
+          ingest_runs: int = 1) -> dict[str, Any]:
+    """Floor and ingest, each run several times on a shared machine: the fastest run counts
+    (noise from other work only ever adds time), every run is reported."""
     work.mkdir(parents=True, exist_ok=True)
     result: dict[str, Any] = {"export": str(export), "export_bytes": _dir_bytes(export)}
+    log(f"warming the page cache ({warm(export)} s)")
     if floor:
-        log("floor: json parse + executemany into an index-free table")
-        result["floor"] = run_floor(export, work / "floor.db")
-        log(f"floor: {result['floor']['wall_s']} s for {result['floor']['rows']:,} rows")
-    log("colleague ingest")
-    result["ingest"] = run_ingest(export, work / "home")
-    ing = result["ingest"]
-    log(f"ingest: {ing['wall_s']} s, {ing['messages_per_s']:,} msg/s, peak RSS "
-        f"{ing['peak_rss_mb']} MB, db {ing['db_bytes'] / 1e6:.1f} MB")
+        runs = []
+        for i in range(floor_runs):
+            log(f"floor run {i + 1}/{floor_runs}: json parse + executemany, index-free table")
+            runs.append(run_floor(export, work / "floor.db"))
+            log(f"floor: {runs[-1]['wall_s']} s for {runs[-1]['rows']:,} rows")
+        result["floor"] = min(runs, key=lambda r: r["wall_s"])
+        result["floor_runs_s"] = [r["wall_s"] for r in runs]
+    runs = []
+    for i in range(ingest_runs):
+        log(f"colleague ingest run {i + 1}/{ingest_runs}")
+        runs.append(run_ingest(export, work / "home"))
+        ing = runs[-1]
+        log(f"ingest: {ing['wall_s']} s, {ing['messages_per_s']:,} msg/s, peak RSS "
+            f"{ing['peak_rss_mb']} MB, db {ing['db_bytes'] / 1e6:.1f} MB")
+    best = min(runs, key=lambda r: r["wall_s"])
+    # Keep the workspace of the fastest run? All runs build the same database; the last one
+    # is on disk, and its size and contents are what the report describes.
+    best = {**best, **{k: runs[-1][k] for k in ("db_bytes", "wal_bytes", "rows", "distinct_ids")}}
+    best["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
+    result["ingest"] = best
+    result["ingest_runs_s"] = [r["wall_s"] for r in runs]
     if floor:
-        result["ratio"] = round(ing["wall_s"] / result["floor"]["wall_s"], 2)
-        log(f"ratio ingest/floor: {result['ratio']}")
+        result["ratio"] = round(best["wall_s"] / result["floor"]["wall_s"], 2)
+        log(f"ratio ingest/floor (fastest runs): {result['ratio']}")
     return result
 
 
@@ -151,12 +178,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("export", type=Path, help="a Slack export folder (see gen_slack.py)")
     ap.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
     ap.add_argument("--skip-floor", action="store_true")
+    ap.add_argument("--floor-runs", type=int, default=3)
+    ap.add_argument("--ingest-runs", type=int, default=1)
     args = ap.parse_args(argv)
     if args.work:
-        result = bench(args.export, args.work, not args.skip_floor)
+        result = bench(args.export, args.work, not args.skip_floor, args.floor_runs,
+                       args.ingest_runs)
     else:
         with tempfile.TemporaryDirectory(prefix="colleague-bench-") as tmp:
-            result = bench(args.export, Path(tmp), not args.skip_floor)
+            result = bench(args.export, Path(tmp), not args.skip_floor, args.floor_runs,
+                           args.ingest_runs)
     json.dump(result, sys.stdout, indent=1)
     print()
     return 0
