@@ -144,7 +144,7 @@ def test_other_shapes_and_encodings(ctx: ReadContext) -> None:
 def test_truncated_file_fails(ctx: ReadContext) -> None:
     with pytest.raises(ReadError) as err:
         read(TEAMS / "truncated.json", ctx)
-    assert err.value.where == "value[2]" and "truncated" in err.value.expected
+    assert err.value.where == "value[2] (line 74)" and "truncated" in err.value.expected
 
 
 def test_identify() -> None:

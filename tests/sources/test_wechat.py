@@ -13,7 +13,7 @@ import pytest
 
 from colleague.model import Conversation, Message, Rejected
 from colleague.sources import registry
-from colleague.sources._wechat_io import sniff
+from colleague.sources._lines import sniff
 from colleague.sources.base import ReadContext, ReadError
 from colleague.sources.wechat import (
     PyWxDumpCsvReader,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from colleague.model import Conversation, Identity, Message, Rejected
-from colleague.sources import _wechat_io, registry
+from colleague.sources import _jsonstream, _lines, registry
 from colleague.sources.base import ReadContext, ReadError
 from colleague.sources.wecom import WeComArchiveReader
 
@@ -124,7 +124,7 @@ def test_json_lines_with_bot_recall_switch_and_bad_records(ctx: ReadContext) -> 
 
 def test_array_in_utf16(ctx: ReadContext) -> None:
     path = FIX / "array-utf16.json"
-    assert _wechat_io.sniff(path)[0] == "utf-16-le"
+    assert _lines.sniff(path)[0] == "utf-16-le"
     msgs, rejected, convs, _ = _read(path, ctx)
     assert rejected == []
     assert [m.text for m in msgs] == [
@@ -138,7 +138,7 @@ def test_array_and_stream_parsing_across_tiny_chunks(ctx: ReadContext, monkeypat
     """Values cut at every possible place by the incremental decoder still parse."""
     whole = _read(FIX / "array-utf16.json", ctx)[0]
     single = _read(FIX / "single-message.json", ctx)[0]
-    monkeypatch.setattr(_wechat_io, "_CHUNK", 7)
+    monkeypatch.setattr(_jsonstream, "_CHUNK", 7)
     assert [m.text for m in _read(FIX / "array-utf16.json", ctx)[0]] == [m.text for m in whole]
     assert [m.text for m in _read(FIX / "single-message.json", ctx)[0]] == [m.text for m in single]
 

@@ -1,11 +1,8 @@
 """Shared parsing for Chinese chat exports (Feishu/Lark, DingTalk, QQ).
 
-Three things live here so the platform readers stay small:
+These live here so the platform readers stay small:
 
-* **Streaming input**: `iter_lines` reads a text file line by line in whatever encoding it
-  arrived in (UTF-8, UTF-8 with BOM, UTF-16, GBK/GB18030; CRLF or LF); `load_json` and
-  `iter_json_records` read a JSON document or JSON Lines and turn a malformed or truncated
-  file into a `ReadError` that names the line.
+* **Input**: `head` for identify(); lines and JSON come from `_lines` and `_jsonstream`.
 * **Chat text lines**: `parse_chat` turns the text layouts people export or paste —
   one message per line `YYYY-MM-DD HH:MM[:SS] Name：content` (full- or half-width colon),
   or a header line `YYYY-MM-DD HH:MM:SS Name` followed by the content on the next line(s),
@@ -22,8 +19,6 @@ Three things live here so the platform readers stay small:
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,117 +27,17 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record
-from colleague.sources._text import sniff_encoding
+from colleague.sources._lines import iter_lines
+from colleague.sources._text import head_text
 from colleague.sources._time import from_epoch, parse_iso
 from colleague.sources.base import ReadContext, ReadError
 
 # -- reading files ------------------------------------------------------------------------
 
-_SNIFF_BYTES = 1 << 20
-
-
-def _sniff_sample(data: bytes, truncated: bool) -> bytes:
-    """Cut a partial sample at its last newline so a GBK character split at the end does not
-    make the whole sample look undecodable (sniff_encoding would then fall back to UTF-8)."""
-    if truncated:
-        cut = data.rfind(b"\n")
-        if cut > 0:
-            return data[: cut + 1]
-    return data
-
-
-def sniff_file(path: Path, size: int = _SNIFF_BYTES) -> tuple[str, int, bytes]:
-    """(encoding, BOM length, head bytes) of a file; raises OSError."""
-    with path.open("rb") as fh:
-        data = fh.read(size)
-        truncated = len(data) == size and bool(fh.read(1))
-    enc, skip = sniff_encoding(_sniff_sample(data, truncated))
-    return enc, skip, data
-
 
 def head(path: Path, size: int = 16384) -> str:
     """The first `size` bytes of a file as text (for identify); '' if unreadable."""
-    try:
-        enc, skip, data = sniff_file(path, size)
-    except OSError:
-        return ""
-    return data[skip:].decode(enc, errors="ignore").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def iter_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line without its end) for every line of a text file, streamed."""
-    try:
-        enc, skip, _ = sniff_file(path)
-        raw = path.open("rb")
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    with raw:
-        raw.seek(skip)
-        # newline=None: universal newlines, so CRLF and lone CR both end a line.
-        text = io.TextIOWrapper(raw, encoding=enc, errors="replace", newline=None)
-        for number, line in enumerate(text, 1):
-            yield number, line.rstrip("\n")
-
-
-def load_json(path: Path) -> Any:
-    """Parse a whole JSON file in any encoding; malformed or truncated → ReadError."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    enc, skip = sniff_encoding(data)
-    text = data[skip:].decode(enc, errors="replace")
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        ends_early = exc.pos >= len(text.rstrip()) - 1 or exc.msg.startswith("Unterminated")
-        what = "complete JSON (the file ends early: truncated?)" if ends_early else f"valid JSON ({exc.msg})"
-        raise ReadError(path, f"line {exc.lineno} column {exc.colno}", what) from exc
-    except RecursionError as exc:
-        raise ReadError(path, "document", "JSON nested less deeply") from exc
-
-
-def is_json_lines(path: Path) -> bool:
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return True
-    # A .json file holding one object per line (a bot's message log) is JSON Lines too.
-    text = head(path, 65536).lstrip()
-    if not text.startswith("{"):
-        return False
-    first, _, rest = text.partition("\n")
-    if not rest.strip():
-        return False
-    try:
-        json.loads(first)
-    except json.JSONDecodeError:
-        return False
-    return rest.lstrip().startswith("{")
-
-
-def iter_json_records(path: Path) -> Iterator[tuple[str, Any]]:
-    """(where, value): the whole document once for JSON, or each line's value for JSON Lines."""
-    if not is_json_lines(path):
-        yield "", load_json(path)
-        return
-    for number, line in iter_lines(path):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ReadError(path, f"line {number}", f"one complete JSON value per line ({exc.msg})") from exc
-        yield f"line {number}", value
-
-
-def join_where(base: str, part: str) -> str:
-    """Compose record locators: ('line 3', 'data.items[0]') → 'line 3: data.items[0]'."""
-    if not base:
-        return part.lstrip(".")
-    if not part:
-        return base
-    if base.startswith("line ") and not part.startswith("["):
-        return f"{base}: {part.lstrip('.')}"
-    return base + part
+    return head_text(path, size).replace("\r\n", "\n").replace("\r", "\n")
 
 
 # -- times --------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
-from colleague.sources._chatlines import ChatTextReader, head, iter_json_records, join_where
+from colleague.sources._chatlines import ChatTextReader, head
+from colleague.sources._jsonstream import iter_json_records, join_where
 from colleague.sources._time import from_epoch
 from colleague.sources.base import ReadContext, ReadError
 

@@ -29,21 +29,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
-from colleague.sources._chatlines import (
-    ChatTextReader,
-    head,
-    is_json_lines,
-    iter_json_records,
-    join_where,
-    parse_time_value,
-)
+from colleague.sources._chatlines import ChatTextReader, head, parse_time_value
+from colleague.sources._jsonstream import iter_json_records, join_where
 from colleague.sources._time import from_epoch
 from colleague.sources.base import ReadContext, ReadError
 
@@ -121,17 +115,11 @@ class FeishuReader:
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         state = _State(path, ctx)
         # API items name their senders only by id; mentions elsewhere in the file give the
-        # names. A first pass collects them (JSON Lines is streamed twice, not held).
-        if is_json_lines(path):
-            for _, value in iter_json_records(path):
-                state.learn_names(value)
-            values: Iterable[tuple[str, Any]] = iter_json_records(path)
-        else:
-            values = list(iter_json_records(path))
-            for _, value in values:
-                state.learn_names(value)
+        # names. A first pass collects them (the file is streamed twice, not held).
+        for _, value in iter_json_records(path):
+            state.learn_names(value)
         produced = False
-        for where, value in values:
+        for where, value in iter_json_records(path):
             for record in state.dispatch(value, where):
                 produced = True
                 yield record

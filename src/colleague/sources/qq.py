@@ -29,12 +29,12 @@ from colleague.sources._chatlines import (
     Aside,
     Entry,
     head,
-    iter_lines,
     line_stats,
-    load_json,
     parse_chat,
     parse_time_value,
 )
+from colleague.sources._jsonstream import load_json
+from colleague.sources._lines import iter_lines
 from colleague.sources._time import from_epoch
 from colleague.sources.base import ReadContext, ReadError
 

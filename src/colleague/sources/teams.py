@@ -14,18 +14,17 @@ messages file names the channels and `users/usersList.json` gives people's e-mai
 
 from __future__ import annotations
 
-import io
-import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import unquote
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
-from colleague.sources._text import head_text, sniff_encoding
+from colleague.sources._jsonstream import JsonStream, load_json, open_json
+from colleague.sources._text import head_text
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "teams"
@@ -74,139 +73,43 @@ class TeamsReader:
 
 
 # -- streaming JSON ----------------------------------------------------------------------------
-class _Stream:
-    """Just enough incremental JSON to walk a top-level array (or `value` array) item by item."""
-
-    def __init__(self, fh: IO[str], path: Path) -> None:
-        self.fh = fh
-        self.path = path
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self.decoder = json.JSONDecoder()
-
-    def _fill(self, size: int = 1 << 16) -> bool:
-        if self.eof:
-            return False
-        chunk = self.fh.read(size)
-        if not chunk:
-            self.eof = True
-            return False
-        self.buf = self.buf[self.pos :] + chunk
-        self.pos = 0
-        return True
-
-    def peek(self) -> str:
-        """Next non-blank character, or '' at the end of the file."""
-        while True:
-            while self.pos < len(self.buf) and self.buf[self.pos] in " \t\r\n":
-                self.pos += 1
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if not self._fill():
-                return ""
-
-    def take(self, char: str, where: str) -> None:
-        if self.peek() != char:
-            found = self.peek() or "end of file"
-            raise ReadError(self.path, where, f"'{char}' in the JSON, found {found!r} (truncated?)")
-        self.pos += 1
-
-    def value(self, where: str) -> Any:
-        self.peek()
-        size = 1 << 16
-        while True:
-            try:
-                obj, end = self.decoder.raw_decode(self.buf, self.pos)
-            except json.JSONDecodeError as exc:
-                if self._fill(size):
-                    size = min(size * 2, 1 << 24)  # big items: grow, don't re-parse forever
-                    continue
-                raise ReadError(self.path, where, f"valid JSON ({exc.msg}); the file looks"
-                                " truncated or corrupt") from exc
-            # A number that ends the buffer may continue in the next chunk.
-            if end == len(self.buf) and not isinstance(obj, dict | list | str) and self._fill(size):
-                continue
-            self.pos = end
-            return obj
-
-
-def _open(path: Path) -> IO[str]:
-    try:
-        fh = path.open("rb")
-        enc, skip = sniff_encoding(fh.read(_HEAD))
-        fh.seek(skip)
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    # PowerShell 5 writes UTF-16 with a BOM; JSON from anywhere else is UTF-8.
-    return io.TextIOWrapper(fh, encoding=enc, errors="replace")
-
-
 def _elements(path: Path) -> Iterator[tuple[str, Any, str]]:
     """(where, message, odata context) for every message in every document of the file."""
-    with _open(path) as fh:
-        stream = _Stream(fh, path)
+    # PowerShell 5 writes UTF-16 with a BOM; JSON from anywhere else is UTF-8.
+    fh, stream = open_json(path, errors="replace")
+    with fh:
         doc = 0
-        while (char := stream.peek()) != "":
+        while (char := stream.peek("")) != "":
             prefix = f"document {doc + 1} " if doc else ""
             if char == "[":
-                yield from _array(stream, prefix.strip() or "", "")
+                yield from _array(stream, prefix.strip(), "")
             elif char == "{":
                 yield from _object(stream, prefix)
             else:
-                raise ReadError(path, f"{prefix}start".strip(), "a JSON array or object of Teams"
-                                f" messages, found {char!r}")
+                raise ReadError(path, stream.at(f"{prefix}start".strip()), "a JSON array or object"
+                                f" of Teams messages, found {char!r}")
             doc += 1
 
 
-def _array(stream: _Stream, label: str, context: str) -> Iterator[tuple[str, Any, str]]:
-    stream.take("[", f"{label}[0]" if label else "[0]")
-    i = 0
-    if stream.peek() == "]":
-        stream.pos += 1
-        return
-    while True:
+def _array(stream: JsonStream, label: str, context: str) -> Iterator[tuple[str, Any, str]]:
+    for i in stream.iter_array(label):
         where = f"{label}[{i}]"
         yield where, stream.value(where), context
-        i += 1
-        nxt = stream.peek()
-        if nxt == ",":
-            stream.pos += 1
-            continue
-        if nxt == "]":
-            stream.pos += 1
-            return
-        raise ReadError(stream.path, f"{label}[{i}]", "',' or ']' between messages"
-                        f" (found {nxt or 'end of file'!r}; truncated?)")
 
 
-def _object(stream: _Stream, prefix: str) -> Iterator[tuple[str, Any, str]]:
-    stream.take("{", f"{prefix}start".strip())
+def _object(stream: JsonStream, prefix: str) -> Iterator[tuple[str, Any, str]]:
+    """A page {"@odata.context", "value": [...]} streams its array; else one message object."""
     top: dict[str, Any] = {}
     streamed = False
     context = ""
-    if stream.peek() == "}":
-        stream.pos += 1
-        return
-    while True:
-        key = stream.value(f"{prefix}key".strip())
-        if not isinstance(key, str):
-            raise ReadError(stream.path, f"{prefix}object".strip(), "a string key")
-        stream.take(":", f"{prefix}{key}".strip())
-        if key.lower() in ("value", "messages") and stream.peek() == "[":
+    for key in stream.iter_object(prefix.strip()):
+        where = f"{prefix}{key}"
+        if key.lower() in ("value", "messages") and stream.peek(where) == "[":
             context = str(top.get("@odata.context") or "")
-            yield from _array(stream, f"{prefix}{key}", context)
+            yield from _array(stream, where, context)
             streamed = True
         else:
-            top[key] = stream.value(f"{prefix}{key}")
-        nxt = stream.peek()
-        if nxt == ",":
-            stream.pos += 1
-            continue
-        if nxt == "}":
-            stream.pos += 1
-            break
-        raise ReadError(stream.path, f"{prefix}{key}".strip(), "',' or '}' (truncated?)")
+            top[key] = stream.value(where)
     if not streamed and any(k.lower() in ("id", "body") for k in top):
         yield f"{prefix}message".strip(), top, ""
 
@@ -249,9 +152,8 @@ def _load_list(path: Path) -> list[dict[str, Any]]:
     try:
         if not path.is_file() or path.stat().st_size > _SIDE_FILE_LIMIT:
             return []
-        with _open(path) as fh:
-            data = json.load(fh)
-    except (OSError, ReadError, json.JSONDecodeError, UnicodeError):
+        data = load_json(path)
+    except (OSError, ReadError):
         return []  # a side file is only a help: without it ids stand in for names
     if isinstance(data, dict):
         data = data.get("value") or data.get("Value") or []

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, MessageKind, Record, Rejected
+from colleague.sources._lines import head_lines, open_text
 from colleague.sources._time import from_epoch, localize
-from colleague.sources._wechat_io import CsvRow, csv_header, csv_rows, head_lines, open_text
+from colleague.sources._wechat_io import CsvRow, csv_header, csv_rows
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "wechat"
@@ -415,11 +416,7 @@ class _Block:
 
 
 def _txt_blocks(path: Path) -> Iterator[_Block]:
-    try:
-        fh = open_text(path)
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    with fh:
+    with open_text(path) as fh:
         current: _Block | None = None
         prev_blank = True
         for number, raw in enumerate(fh, start=1):

@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, MessageKind, Record, Rejected
+from colleague.sources._jsonstream import json_records
+from colleague.sources._lines import head_chars
 from colleague.sources._time import from_epoch
-from colleague.sources._wechat_io import head_chars, json_records
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "wecom"
