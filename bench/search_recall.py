@@ -9,9 +9,10 @@ Corpora (real text, read in place from ../shared/data):
   * git-commits-zh-dataease: Chinese commit messages (one commit = one document).
 
 Queries: for each corpus, a deterministic sample of Chinese substrings of 2, 3 and 4 characters
-taken from the text itself (an equal number of each length), plus 1-character queries reported
-apart. Ground truth for a query = every document containing it as a substring, which is what a
-user expects from "find messages that say X".
+taken from the text itself (an equal number of each length), plus 1-character queries and
+words as jieba segments them (the queries a segmenter is built for), reported apart. Ground
+truth for a query = every document containing it as a substring, which is what a user expects
+from "find messages that say X".
 
 Schemes, each a contentless FTS5 table in its own database file (so its size is the index):
   * bigram   — ours: colleague.store.fts.index_text / match_expression, tokenizer as the store;
@@ -83,6 +84,27 @@ def sample_queries(docs: list[str], n: int, length: int, seed: int) -> list[str]
     return list(seen)
 
 
+def sample_words(docs: list[str], n: int, seed: int) -> list[str]:
+    """n distinct words of 2+ Han characters as jieba segments them ([] without jieba).
+
+    Substring queries favour n-gram indexes by construction; word queries are the case a
+    segmenter is built for, so they are measured too.
+    """
+    try:
+        import jieba
+    except ImportError:
+        return []
+    jieba.setLogLevel(60)
+    rng = random.Random(f"{seed}-words")
+    words: dict[str, None] = {}
+    for d in rng.sample(docs, min(len(docs), 3000)):
+        for w in jieba.cut(d):
+            if len(w) >= 2 and HAN_RUN.fullmatch(w):
+                words.setdefault(w)
+    pool = sorted(words)
+    return rng.sample(pool, min(n, len(pool)))
+
+
 # -- schemes -------------------------------------------------------------------------------
 @dataclass
 class Scheme:
@@ -102,7 +124,7 @@ def schemes() -> list[Scheme]:
         Scheme("trigram", "trigram", lambda t: t, lambda q: _phrase(q) if len(q) >= 3 else None),
     ]
     try:
-        import jieba  # noqa: PLC0415 (optional: only the benchmark needs it)
+        import jieba  # optional: only the benchmark needs it
     except ImportError:
         log("jieba is not installed: skipping the jieba scheme (pip install jieba)")
     else:
@@ -188,7 +210,9 @@ def run(n_queries: int = 300, seed: int = 7, data: Path = DATA) -> dict[str, Any
                 "2 chars": sample_queries(docs, per_len, 2, seed),
                 "3-4 chars": [q for n in (3, 4) for q in sample_queries(docs, per_len, n, seed)],
                 "1 char": sample_queries(docs, 50, 1, seed),
+                "jieba words": sample_words(docs, per_len, seed),
             }
+            queries = {k: v for k, v in queries.items() if v}
             every = {q for qs in queries.values() for q in qs}
             truth = {q: {i for i, d in enumerate(docs) if q in d} for q in every}
             log(f"{cname}: {len(docs):,} documents, {len(every)} distinct queries")
@@ -214,19 +238,20 @@ def markdown(report: dict[str, Any]) -> str:
                      + ", ".join(f"{k} {v}" for k, v in entry["queries"].items()))
         lines.append("")
         lines.append("| scheme | recall 2–4 (micro / macro) | recall 2 | recall 3–4 | recall 1 "
-                     "| precision 2–4 | index size | build | query p50 / p95 |")
-        lines.append("|---|---|---|---|---|---|---|---|---|")
+                     "| recall jieba words | precision 2–4 | index size | build | query p50 / p95 |")
+        lines.append("|---|---|---|---|---|---|---|---|---|---|")
         for name, r in entry["schemes"].items():
             main = r["2-4 chars"]
 
             def rec(band: str, r: dict[str, Any] = r) -> str:
-                v = r[band]["recall_micro"]
+                v = r[band]["recall_micro"] if band in r else None
                 return "–" if v is None else f"{v:.3f}"
 
             prec = "–" if main["precision"] is None else f"{main['precision']:.3f}"
             lines.append(
                 f"| {name} | {main['recall_micro']:.3f} / {main['recall_macro']:.3f} "
-                f"| {rec('2 chars')} | {rec('3-4 chars')} | {rec('1 char')} | {prec} "
+                f"| {rec('2 chars')} | {rec('3-4 chars')} | {rec('1 char')} | {rec('jieba words')} "
+                f"| {prec} "
                 f"| {r['index_bytes'] / 1e6:.1f} MB | {r['build_s']} s "
                 f"| {main['p50_ms']} / {main['p95_ms']} ms |"
             )
