@@ -137,6 +137,36 @@ def m001_corpus() -> str:
         """
 
 
+@migration(2)
+def m002_consent() -> str:
+    # No foreign key to people: a merge deletes the merged-away person, and the trigger
+    # below carries their consent records over to the person they became.
+    return """
+        CREATE TABLE consents (
+            id TEXT PRIMARY KEY,            -- c-<person>-<scope>-<n>, readable and stable
+            person_id INTEGER NOT NULL,
+            scope TEXT NOT NULL CHECK (scope IN ('distill', 'share', 'chat')),
+            kind TEXT NOT NULL DEFAULT 'grant' CHECK (kind IN ('grant', 'self')),
+            granted_by TEXT,
+            note TEXT,
+            granted_at TEXT NOT NULL,       -- ISO-8601 UTC
+            expires TEXT,                   -- YYYY-MM-DD, last valid day; NULL for 'self'
+            revoked_at TEXT
+        );
+        CREATE INDEX consents_person ON consents(person_id, scope);
+        CREATE TRIGGER identities_person_consents AFTER UPDATE OF person_id ON identities
+        WHEN old.person_id != new.person_id BEGIN
+            UPDATE consents SET person_id = new.person_id WHERE person_id = old.person_id;
+        END;
+        -- Labels given to forgotten people ("Former colleague A"); nothing else is kept.
+        CREATE TABLE forgotten (
+            person_id INTEGER PRIMARY KEY,
+            label_index INTEGER NOT NULL UNIQUE,
+            forgotten_at TEXT NOT NULL
+        );
+        """
+
+
 def apply(db: sqlite3.Connection) -> list[int]:
     """Apply pending migrations; returns the numbers applied."""
     db.execute(
