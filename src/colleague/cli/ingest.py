@@ -27,8 +27,10 @@ from colleague.cli._common import (
     print_json,
     relpath,
     usage_error,
+    workspace,
 )
 from colleague.model import Identity
+from colleague.privacy import journal
 from colleague.sources import registry
 from colleague.sources.base import ReadContext
 
@@ -108,6 +110,7 @@ def command(
     with Progress(*columns, console=err, transient=False, disable=as_json and not err.is_terminal) as bar:
         results = pipeline.ingest(db, list(paths), ctx, fmt, _RichProgress(bar))
     db.close()
+    journal.record_ingest(workspace().home, results)
     failed = [r for r in results if r.failed]
     if as_json:
         print_json(

@@ -7,7 +7,17 @@ from dataclasses import asdict
 import click
 from rich.table import Table
 
-from colleague.cli._common import fail, home_option, iso, json_option, open_db, out, print_json
+from colleague.cli._common import (
+    fail,
+    home_option,
+    iso,
+    json_option,
+    open_db,
+    out,
+    print_json,
+    workspace,
+)
+from colleague.privacy import journal
 from colleague.store import people as store_people
 
 
@@ -96,6 +106,7 @@ def merge(keep: str, other: str) -> None:
     if a == b:
         fail(f"{keep!r} and {other!r} are already the same person (id {a})")
     store_people.merge(db, a, b)
+    journal.append(workspace().home, "people.merge", {"kept": a, "merged": b})
     out.print(f"merged {b} into {a}")
 
 
@@ -111,4 +122,5 @@ def rename(person: str, name: str) -> None:
         store_people.rename(db, pid, name)
     except ValueError as exc:
         fail(str(exc), code=2)
+    journal.append(workspace().home, "people.rename", {"person_id": pid})
     out.print(f"renamed {pid} to {name.strip()}")

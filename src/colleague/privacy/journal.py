@@ -148,6 +148,14 @@ def _last_line(fd: int) -> bytes:
     return tail.rstrip(b"\n")
 
 
+def _count_lines(fd: int) -> int:
+    count, pos = 0, 0
+    while chunk := os.pread(fd, 1 << 20, pos):
+        count += chunk.count(b"\n")
+        pos += len(chunk)
+    return count
+
+
 def _write_head(home: Path, seq: int, hash_: str) -> None:
     """journal.head, replaced atomically (temp + fsync + rename)."""
     final = head_path(home)
@@ -185,10 +193,11 @@ def append(home: str | os.PathLike[str], operation: str, details: Mapping[str, A
             try:
                 tail = json.loads(last)
                 seq, prev = int(tail["seq"]) + 1, str(tail["hash"])
-            except (ValueError, KeyError, TypeError) as exc:
-                raise JournalError(
-                    f"{path}: the last entry is unreadable; run `colleague journal verify`"
-                ) from exc
+            except (ValueError, KeyError, TypeError):
+                # A damaged tail must not stop the work being recorded: chain onto its raw
+                # bytes; `verify` still reports the damaged line.
+                seq = _count_lines(fd) + 1
+                prev = hashlib.sha256(last).hexdigest()
         stamp = (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="seconds")
         body = {"seq": seq, "time": stamp, "operation": operation, "details": details,
                 "prev_hash": prev}
@@ -276,3 +285,22 @@ def _check_line(raw: bytes, want_seq: int, prev: str, seqs: set[int]) -> str | N
     if entry["prev_hash"] != prev:
         return f"broken chain: entry {seq} does not follow entry {want_seq - 1}"
     return None
+
+
+def record_ingest(home: str | os.PathLike[str], results: list[Any]) -> Entry:
+    """One entry per `ingest` run: per source the sha256 of its path (a path can carry a name),
+    the reader, the outcome and the counts."""
+    sources = [
+        {
+            "path_sha256": digest(r.path),
+            "reader": r.reader,
+            "status": r.status,
+            "added": r.added,
+            "updated": r.updated,
+            "skipped": r.skipped,
+            "rejected": r.rejected,
+            "documents": r.documents,
+        }
+        for r in results
+    ]
+    return append(home, "ingest", {"sources": sources})
