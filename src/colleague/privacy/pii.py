@@ -139,7 +139,12 @@ _VERSION_CONTEXT = re.compile(
 
 def _ipv4_ok(m: re.Match[str], text: str) -> bool:
     ip = m.group(0)
-    if ip in ("0.0.0.0", "127.0.0.1", "255.255.255.255") or ip.startswith("255."):
+    octets = [int(o) for o in ip.split(".")]
+    if octets[0] in (0, 127, 255):
+        return False
+    # 2.8.7.1, 1.9.2.24, 5.5.13.3: small numbers after a low first part are versions and
+    # section numbers; an address like that (1.1.1.1, 8.8.8.8) is a public resolver, not a person
+    if octets[0] < 10 and max(octets) < 50:
         return False
     before = context_before(text, m.start(), 16)
     return not _VERSION_CONTEXT.search(before)
@@ -173,8 +178,8 @@ PASSPORT = _r("passport",
 QQ = _r("qq", r"(?i:\bQQ|扣扣)(?:号码|号)?\s*(?:[:：是为]|is)?\s*(?P<v>[1-9]\d{4,11})(?!\d)",
         group="v", triggers=("qq", "扣扣"))
 WECHAT = _r("wechat",
-            r"(?P<w>\bwxid_[a-z0-9]{6,}\b)|(?:(?:微信号?|(?i:\bwechat(?:\s*id)?|\bweixin|\bvx|\bwx)(?![A-Za-z0-9_]))"
-            r"\s*(?:[:：是为]|is)?\s*(?P<v>[A-Za-z][\w\-]{5,19})(?![\w\-]))",
+            r"(?P<w>\bwxid_[a-z0-9]{6,}\b)|(?:(?:微信号?\s*(?:[:：是为]|is)?|(?i:\bwechat(?:\s*id)?|\bweixin|\bvx|\bwx)"
+            r"\s*(?:[:：]|是|为|\bis\b))\s*(?P<v>[A-Za-z][\w\-]{5,19})(?![\w\-]))",
             triggers=("微信", "wechat", "weixin", "vx", "wx"))
 
 

@@ -22,8 +22,9 @@ MARKER = "[REDACTED:{}]"
 _PLACEHOLDER = re.compile(
     r"""^(?:
         none|null|nil|true|false|undefined|empty|required|optional|string|str|password|passwd
-        |secret|token|changeme|example|test|xxx+|\*+|\.\.\.|…+|-+|_+|x+|
-    )$|^[\$<{%(\[]|^os\.|^env\b|^getenv|^process\.env|^self\.|^settings\.|^config\.
+        |secret|token|changeme|example|test|pass|pwd|mypassword|yourpassword|your_password
+        |[\\*xX.…·•_\-]+
+    )$|^[\$<{%(\[（]|^os\.|^env\b|^getenv|^process\.env|^self\.|^settings\.|^config\.
     """,
     re.I | re.X,
 )
@@ -40,6 +41,25 @@ def _group_value_ok(group: str) -> object:
     return check
 
 
+_WORDY = re.compile(r"(?:[A-Z]?[a-z]{4,}[_\-]?){3,}|^[a-z]+(?:_[a-z0-9]+)+$")
+
+
+def _token_ok(m: re.Match[str], text: str) -> bool:
+    """A token value, not an identifier made of words (ma1_access_token, np_ISO_singleContext)."""
+    v = m.group("v")
+    return _value_ok(v) and not _WORDY.search(v)
+
+
+def _password_ok(m: re.Match[str], text: str) -> bool:
+    v = m.group("v")
+    if not _value_ok(v) or text[m.end("v"):m.end("v") + 1] == "(":  # a call: getpass(...)
+        return False
+    # "the password is being refused": after a bare "is" only a password-looking value counts
+    if re.search(r"\sis\s", m.group(0)[: m.start("v") - m.start()]):
+        return bool(re.search(r"[\d\W_]", v))
+    return True
+
+
 def _high_entropy(m: re.Match[str], _text: str) -> bool:
     """A key-like word's value looks random: long, letters and digits, not an identifier."""
     v = m.group("v")
@@ -48,7 +68,7 @@ def _high_entropy(m: re.Match[str], _text: str) -> bool:
     if not (re.search(r"\d", v) and re.search(r"[A-Za-z]", v)):
         return False
     # snake/kebab identifiers and dotted paths are code, not keys
-    if re.fullmatch(r"[a-z]+(?:[_.\-][a-z0-9]+)+", v):
+    if re.fullmatch(r"[a-z]+(?:[_.\-][a-z0-9]+)+", v) or _WORDY.search(v):
         return False
     return entropy(v) >= 3.0
 
@@ -78,8 +98,8 @@ RECOGNIZERS: list[Recognizer] = [
        group="v", triggers=("aws",)),
     _r("gcp_api_key", r"\bAIza[0-9A-Za-z_\-]{35}(?![0-9A-Za-z_\-])", triggers=("aiza",)),
     _r("azure_key",
-       r"(?i:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=(?P<v>[A-Za-z0-9+/%]{20,}={0,2})",
-       group="v", triggers=("accountkey", "sharedaccess", "sig=")),
+       r"(?i:AccountKey|SharedAccessKey|SharedAccessSignature)=(?P<v>[A-Za-z0-9+/%]{20,}={0,2})",
+       group="v", triggers=("accountkey", "sharedaccess")),
     _r("alibaba_key", r"\bLTAI[A-Za-z0-9]{12,28}\b", triggers=("ltai",)),
     _r("tencent_key", r"\bAKID[A-Za-z0-9]{13,40}\b", triggers=("akid",)),
     _r("github_token", r"\b(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})",
@@ -96,7 +116,7 @@ RECOGNIZERS: list[Recognizer] = [
        r"(?<=access_token=)[A-Za-z0-9]{32,}(?=[&\s]|$)", triggers=("dingtalk",)),
     _r("dingtalk_secret", r"\bSEC[0-9a-f]{64}\b", triggers=("sec",)),
     _r("url_token",
-       r"[?&](?i:access_token|accesstoken|token|api_?key|apikey|secret|sign|signature|key|auth)="
+       r"[?&](?i:access_token|accesstoken|token|api_?key|apikey|secret|sign|signature|sig|key|auth)="
        r"(?P<v>[A-Za-z0-9%._~+/\-]{12,})",
        group="v", validate=_group_value_ok("v"), triggers=("=",)),
     _r("db_password",
@@ -108,14 +128,14 @@ RECOGNIZERS: list[Recognizer] = [
     _r("jdbc_password", r"(?i:jdbc:[a-z0-9]+:[^\s]*?[?;&:]password=)(?P<v>[^&;\s\"']+)",
        group="v", validate=_group_value_ok("v"), triggers=("jdbc:",)),
     _r("bearer_token", r"(?i:\bbearer)\s+(?P<v>[A-Za-z0-9\-._~+/]{12,}=*)",
-       group="v", validate=_group_value_ok("v"), triggers=("bearer",)),
+       group="v", validate=_token_ok, triggers=("bearer",)),
     _r("basic_auth", r"(?i:authorization[\"']?\s*[:=]\s*[\"']?(?:basic|token))\s+(?P<v>[A-Za-z0-9+/=._\-]{8,})",
        group="v", triggers=("authorization",)),
     _r("password",
        r"(?i:\b[\w.\-]*(?:password|passwd|passphrase|pwd)\b)" + _SEP + rf"(?P<v>{_VAL}{{3,}})",
-       group="v", validate=_group_value_ok("v"), triggers=("pass", "pwd")),
+       group="v", validate=_password_ok, triggers=("pass", "pwd")),
     _r("password",
-       r"(?:密码|口令|密碼)(?:\s*(?:是|为|為|：|:|=)\s*|\s+)[\"'“]?(?P<v>[!-~]{3,})",
+       r"(?:密码|口令|密碼)(?:\s*(?:是|为|為|：|:|=)\s*)[\"'“]?(?P<v>[!-~]{3,})",
        group="v", validate=_group_value_ok("v"), triggers=("密码", "口令", "密碼")),
     _r("api_key",
        r"(?i:[\w.\-]*(?:key|secret|token|credential|auth)[\w\-]*|密钥|秘钥|令牌|密鑰)" + _SEP
