@@ -7,6 +7,7 @@ others still ingest. Stable ids make every re-run safe: what is already stored i
 from __future__ import annotations
 
 import hashlib
+import os
 import sqlite3
 import zipfile
 from collections.abc import Callable
@@ -55,10 +56,16 @@ def digest(path: Path) -> tuple[str, str, int]:
     h = hashlib.sha256()
     if path.is_dir():
         size = 0
-        for f in sorted(p for p in path.rglob("*") if p.is_file()):
-            rel = f.relative_to(path).as_posix()
-            h.update(rel.encode() + b"\0")
-            size += _hash_file(f, h)
+        files: list[tuple[str, str]] = []
+        for top, dirs, names in os.walk(path):
+            dirs.sort()
+            rel_top = os.path.relpath(top, path).replace(os.sep, "/")
+            for name in names:
+                rel = name if rel_top == "." else f"{rel_top}/{name}"
+                files.append((rel, os.path.join(top, name)))
+        for rel, full in sorted(files):
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0")
+            size += _hash_file(Path(full), h)
             h.update(b"\0")
         return h.hexdigest(), "dir", size
     size = _hash_file(path, h)
@@ -130,7 +137,7 @@ def ingest_unit(
                 if pending >= 500:
                     progress.advance(pending)
                     pending = 0
-            writer.flush(counts)
+            writer.finish_source(counts)
             progress.advance(pending)
             db.execute(
                 "UPDATE sources SET added = ?, updated = ?, skipped = ?, rejected = ?,"

@@ -127,13 +127,15 @@ class SlackReader:
                         zones[ident.native_id] = zone
                     yield ident
         conversations = self._conversations(tree)
-        folders = sorted({n.rsplit("/", 1)[0] for n in tree.names if "/" in n})
-        for folder in folders:
+        days: dict[str, list[str]] = {}
+        for n in tree.names:
+            folder, _, base = n.rpartition("/")
+            if folder and _DAY_FILE.match(base):
+                days.setdefault(folder, []).append(n)
+        for folder in sorted(days):
             conv = conversations.get(folder) or Conversation(PLATFORM, folder, folder, "channel")
             yield conv
-            for name in tree.names:
-                if not name.startswith(folder + "/") or not _DAY_FILE.match(name[len(folder) + 1 :]):
-                    continue
+            for name in sorted(days[folder]):
                 day = tree.load(name)
                 if not isinstance(day, list):
                     raise ReadError(path, name, "a JSON array of messages")

@@ -13,7 +13,6 @@ from datetime import datetime
 
 from colleague.identity import display_name, is_placeholder_name, match_keys, normalize_email
 from colleague.model import Conversation, Document, Identity, Message
-from colleague.store.fts import index_text
 from colleague.store.ids import stable_id
 
 BATCH = 2000
@@ -81,6 +80,7 @@ class CorpusWriter:
         self._pending_mentions: list[tuple[int, int]] = []  # (identity id, message uid)
         self._pending_edits: list[tuple] = []
         self._occurrences: dict[int, int] = {}
+        self._first_new = self._next_new = 0
         for iid, platform, native, pid, name, email, handle, bot in self.db.execute(
             "SELECT id, platform, native_id, person_id, name, email, handle, is_bot FROM identities"
         ):
@@ -92,8 +92,21 @@ class CorpusWriter:
         self._conversations = {row[0] for row in self.db.execute("SELECT id FROM conversations")}
 
     def new_source(self) -> None:
-        """Per-source state: content-hash occurrence counters restart for each file."""
+        """Per-source state: content-hash occurrence counters restart for each file; rows
+        above the current highest rowid are this source's, indexed by `finish_source`."""
         self._occurrences.clear()
+        row = self.db.execute("SELECT max(id) FROM messages").fetchone()
+        self._first_new = self._next_new = (row[0] or 0) + 1
+
+    def finish_source(self, counts: WriteCounts) -> None:
+        """Flush, then add this source's new messages to the full-text index in one pass:
+        one statement over the new rowid range is much cheaper than indexing per batch."""
+        self.flush(counts)
+        self.db.execute(
+            "INSERT INTO messages_fts (rowid, body) SELECT id, fts_text(text) FROM messages"
+            " WHERE id >= ?",
+            (self._first_new,),
+        )
 
     # -- identities -----------------------------------------------------------------------
     def identity(self, ident: Identity) -> int:
@@ -246,16 +259,21 @@ class CorpusWriter:
             added = max(cur.rowcount, 0)
             counts.added += added
             counts.skipped += len(self._pending) - added
-            if added:
-                self._index_new(added)
             self._pending = []
         if self._pending_mentions:
-            self.db.executemany(
-                "INSERT OR IGNORE INTO mentions (message_id, identity_id)"
-                " SELECT id, ? FROM messages WHERE uid = ?",
-                self._pending_mentions,
+            # Mentions of messages already stored are stored too; only new rows need them.
+            new = dict(
+                self.db.execute(
+                    "SELECT uid, id FROM messages WHERE id >= ?", (self._next_new,)
+                ).fetchall()
             )
+            rows = [(new[uid], iid) for iid, uid in self._pending_mentions if uid in new]
+            if rows:
+                self.db.executemany(
+                    "INSERT OR IGNORE INTO mentions (message_id, identity_id) VALUES (?, ?)", rows
+                )
             self._pending_mentions = []
+        self._next_new = (self.db.execute("SELECT max(id) FROM messages").fetchone()[0] or 0) + 1
         if self._pending_edits:
             # A newer export carries a later edit: take its text.
             cur = self.db.executemany(
@@ -267,16 +285,6 @@ class CorpusWriter:
             counts.updated += updated
             counts.skipped -= updated
             self._pending_edits = []
-
-    def _index_new(self, added: int) -> None:
-        """Add the rows just inserted (the highest rowids) to the full-text index."""
-        rows = self.db.execute(
-            "SELECT id, text FROM messages ORDER BY id DESC LIMIT ?", (added,)
-        ).fetchall()
-        self.db.executemany(
-            "INSERT INTO messages_fts (rowid, body) VALUES (?, ?)",
-            [(rid, index_text(text)) for rid, text in reversed(rows)],
-        )
 
     # -- documents -------------------------------------------------------------------------
     def document(self, doc: Document, source_id: int, counts: WriteCounts) -> None:
