@@ -54,6 +54,7 @@ class ForgetReport:
     mentions: int = 0
     consents: int = 0
     conversations: int = 0
+    sources: int = 0
     skills: int = 0
     rewritten: dict[str, int] = field(default_factory=dict)
 
@@ -108,10 +109,10 @@ def _long_enough(term: str) -> bool:
 def _term_pattern(term: str) -> str:
     if "@" in term:
         local, _, domain = term.rpartition("@")
-        # Mailing-list archives also write addresses as "local at domain" or URL-encoded.
-        body = "(?:" + "|".join(
-            re.escape(local) + sep + re.escape(domain) for sep in ("@", r"\s+at\s+", "%40")
-        ) + ")"
+        # Archives also write addresses as "local at domain", URL-encoded, or as a file name
+        # ("local_domain.mbox").
+        seps = ("@", r"\s+at\s+", r"\s*\[at\]\s*", "%40", "_at_", "_")
+        body = "(?:" + "|".join(re.escape(local) + sep + re.escape(domain) for sep in seps) + ")"
     else:
         body = r"\s+".join(re.escape(part) for part in term.split())
     if _CJK.search(term):
@@ -247,6 +248,9 @@ def _forget_rows(db: sqlite3.Connection, person_id: int, report: ForgetReport,
     convs = _ids(db, f"SELECT DISTINCT conversation_id FROM messages WHERE identity_id IN ({marks})",
                  tuple(idents))
     msgs = _ids(db, f"SELECT id FROM messages WHERE identity_id IN ({marks})", tuple(idents))
+    sources = _ids(db, f"SELECT DISTINCT source_id FROM messages WHERE identity_id IN ({marks})"
+                   f" UNION SELECT source_id FROM documents WHERE identity_id IN ({marks})",
+                   tuple(idents) * 2)
     report.mentions = _delete_in(db, "mentions", "identity_id", idents)
     report.mentions += _delete_in(db, "mentions", "message_id", msgs)
     report.messages = _delete_in(db, "messages", "id", msgs)  # trigger drops FTS rows
@@ -259,6 +263,13 @@ def _forget_rows(db: sqlite3.Connection, person_id: int, report: ForgetReport,
         db.execute("DELETE FROM conversations WHERE id = ? AND NOT EXISTS"
                    " (SELECT 1 FROM messages WHERE conversation_id = ?)", (c, c)).rowcount
         for c in convs
+    )
+    # A source that held only their records (their own mbox) says nothing once they are gone.
+    report.sources = sum(
+        db.execute("DELETE FROM sources WHERE id = ? AND NOT EXISTS"
+                   " (SELECT 1 FROM messages WHERE source_id = ?) AND NOT EXISTS"
+                   " (SELECT 1 FROM documents WHERE source_id = ?)", (s, s, s)).rowcount
+        for s in sources
     )
     report.rewritten = _sweep(db, pseudo)
 

@@ -149,11 +149,13 @@ def _last_line(fd: int) -> bytes:
 
 
 def _count_lines(fd: int) -> int:
-    count, pos = 0, 0
+    """Lines in the file, a last line without its newline included."""
+    count, pos, last = 0, 0, b"\n"
     while chunk := os.pread(fd, 1 << 20, pos):
         count += chunk.count(b"\n")
         pos += len(chunk)
-    return count
+        last = chunk[-1:]
+    return count + (last != b"\n")
 
 
 def _write_head(home: Path, seq: int, hash_: str) -> None:
@@ -204,6 +206,9 @@ def append(home: str | os.PathLike[str], operation: str, details: Mapping[str, A
         entry = Entry(**body, hash=entry_hash(body))
         line = json.dumps(entry.to_json(), sort_keys=True, separators=(",", ":"),
                           ensure_ascii=False).encode() + b"\n"
+        size = os.lseek(fd, 0, os.SEEK_END)
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # never glue an entry onto a half-written one
         os.write(fd, line)
         os.fsync(fd)
         _write_head(home, entry.seq, entry.hash)
