@@ -32,7 +32,15 @@ _SYSTEM_SUBTYPES = {
     "group_purpose", "group_name", "group_archive", "group_unarchive", "pinned_item",
     "unpinned_item", "message_deleted", "tombstone", "joiner_notification",
     "reminder_add", "channel_convert_to_private", "huddle_thread", "sh_room_created",
+    "bot_add", "bot_remove", "bot_enable", "bot_disable",
 }
+# 2015–16 exports wrap a file upload or a comment on a file in generated text; only the
+# comment is the person's words.
+_FILE_EVENT = re.compile(
+    r"^<@[^>]+> (?:uploaded a file: <[^>]*>(?: and commented: (?P<upload>.*))?"
+    r"|commented on .*?'s file <[^>]*>: (?P<comment>.*))$",
+    re.DOTALL,
+)
 
 
 class _Tree:
@@ -261,8 +269,14 @@ def _message(
         kind = "system"
     if subtype == "bot_message":
         kind = "bot"
+    raw_text = str(raw.get("text") or "")
+    if subtype in ("file_share", "file_comment") and (m := _FILE_EVENT.match(raw_text)):
+        said = m.group("upload") or m.group("comment")
+        raw_text = said or raw_text
+        if not said:
+            kind = "system"  # an upload with no words
     mentioned: list[Identity] = []
-    text = _render(str(raw.get("text") or ""), users, mentioned)
+    text = _render(raw_text, users, mentioned)
     if not text.strip():
         # Attachments and files still say something (a shared file's name, a link's title).
         bits = [a.get("fallback") or a.get("text") or "" for a in raw.get("attachments") or []
