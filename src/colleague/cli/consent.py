@@ -132,7 +132,8 @@ def list_(include_all: bool, as_json: bool) -> None:
         return
     table = Table(title=f"{len(grants)} consent grants", title_justify="left")
     for col in ("id", "person", "scope", "kind", "expires", "status", "by", "note"):
-        table.add_column(col)
+        # Ids and dates are what people copy into the next command: never wrap them.
+        table.add_column(col, no_wrap=col in ("id", "scope", "expires", "status"))
     for g in grants:
         who = f"{g.person_id} {names.get(g.person_id, '?')}"
         table.add_row(g.id, escape(who), g.scope, g.kind, g.expires or "-", g.status(now),
