@@ -89,8 +89,9 @@ def _ric15_ok(m: re.Match[str], _text: str) -> bool:
     """First-generation 15-digit number: a real area code, then a valid YYMMDD birth date."""
     number = m.group(0)
     try:
-        ric.get_birth_place(number[:6] + "0" * 12)
         _dt.date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+        # the area must have existed in the birth year: widen to the 18-digit layout to ask
+        ric.get_birth_place(number[:6] + "19" + number[6:12] + "0000")
     except Exception:
         return False
     return True
@@ -175,7 +176,7 @@ PASSPORT = _r("passport",
               r"(?i:护照|passport)(?:\s*(?:号码|号|no\.?|number|#))?\s*(?:[:：是为]|is)?\s*"
               r"(?P<v>[A-Z]{1,2}\d{6,8}|\d{9})(?![\w])",
               group="v", triggers=("护照", "passport"))
-QQ = _r("qq", r"(?i:\bQQ|扣扣)(?:号码|号)?\s*(?:[:：是为]|is)?\s*(?P<v>[1-9]\d{4,11})(?!\d)",
+QQ = _r("qq", r"(?:(?<![A-Za-z])(?i:QQ)|扣扣)(?:号码|号)?\s*(?:[:：是为]|is)?\s*(?P<v>[1-9]\d{4,11})(?!\d)",
         group="v", triggers=("qq", "扣扣"))
 WECHAT = _r("wechat",
             r"(?P<w>\bwxid_[a-z0-9]{6,}\b)|(?:(?:微信号?\s*(?:[:：是为]|is)?|(?i:\bwechat(?:\s*id)?|\bweixin|\bvx|\bwx)"

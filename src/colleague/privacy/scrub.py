@@ -28,6 +28,7 @@ Stable interface:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -55,8 +56,22 @@ class Scrubbed:
         return {"text": self.text, "findings": [f.as_json() for f in self.findings]}
 
 
-def _chinese_context(text: str, start: int, end: int, width: int = 12) -> bool:
-    return has_cjk(text[max(0, start - width):start] + text[end:end + width])
+_CLAUSE_END = re.compile(r"[;；。.!?！？\n]")
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _chinese_context(text: str, start: int, end: int, width: int = 40) -> bool:
+    """Is the clause around [start, end) Chinese? CJK characters against Latin words (a CJK
+    character carries about half a word), the name itself left out; a tie goes to the name's
+    own script."""
+    before = _CLAUSE_END.split(text[max(0, start - width):start])[-1]
+    after = _CLAUSE_END.split(text[end:end + width])[0]
+    around = before + " " + after
+    cjk = sum(1 for ch in around if "\u4e00" <= ch <= "\u9fff")
+    latin = 2 * len(_LATIN_WORD.findall(around))
+    if cjk == latin:
+        return has_cjk(text[start:end])
+    return cjk > latin
 
 
 def _person_of(d: Detection, pseudonyms: Pseudonymizer) -> int | None:
