@@ -28,12 +28,12 @@ import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, time, tzinfo
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from colleague.model import Document, Identity, Record, Rejected
+from colleague.sources._html import HtmlText
 from colleague.sources._text import decode_bytes
 from colleague.sources.base import ReadContext, ReadError
 
@@ -214,97 +214,11 @@ def _plain(data: bytes) -> _Parsed:
 
 
 # -- HTML -----------------------------------------------------------------------------------
-_SKIP_TAGS = {"script", "style", "noscript", "template", "svg"}
-_BLOCK_TAGS = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "header", "footer", "blockquote", "pre", "hr", "dt", "dd", "dl",
-    "main", "nav", "aside", "figure", "figcaption", "form", "title", "body", "html",
-}
-_VOID_TAGS = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "source", "wbr"}
 _DATE_META = ("dcterms.created", "dc.date", "date", "created", "article:published_time",
               "citation_date", "dc.date.created")
 # Soft hyphens and zero-width characters split words for search without showing on screen.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
-
-
-class _HTMLText(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.skip = 0
-        self.pre = 0
-        self.in_title = False
-        self.title = ""
-        self.h1: str | None = None
-        self._h1_parts: list[str] | None = None
-        self.meta: dict[str, str] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "meta":
-            a = {k.casefold(): v or "" for k, v in attrs}
-            key = (a.get("name") or a.get("property") or "").casefold()
-            if key and a.get("content"):
-                self.meta.setdefault(key, a["content"])
-            return
-        if tag == "title":
-            self.in_title = True
-            return
-        if tag in _SKIP_TAGS:
-            self.skip += 1
-        if tag == "pre":
-            self.pre += 1
-        if tag == "h1" and self.h1 is None:
-            self._h1_parts = []
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-        if tag in ("td", "th") and not self._line_start():
-            self.parts.append(" | ")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag not in _VOID_TAGS:
-            self.handle_endtag(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self.in_title = False
-            return
-        if tag in _SKIP_TAGS and self.skip:
-            self.skip -= 1
-        if tag == "pre" and self.pre:
-            self.pre -= 1
-        if tag == "h1" and self._h1_parts is not None:
-            self.h1 = " ".join("".join(self._h1_parts).translate(_INVISIBLE).split()) or None
-            self._h1_parts = None
-        if tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title += data
-            return
-        if self.skip:
-            return
-        if self._h1_parts is not None:
-            self._h1_parts.append(data)
-        if self.pre:
-            self.parts.append(data)
-            return
-        flat = re.sub(r"\s+", " ", data)
-        # Indentation of the HTML source is not text; a space between inline elements is.
-        self.parts.append(flat.lstrip() if self._line_start() else flat)
-
-    def _line_start(self) -> bool:
-        for part in reversed(self.parts):
-            if part:
-                return part.endswith("\n")
-        return True
-
-    def text(self) -> str:
-        """One line per block; blank lines (which only the source's layout makes) dropped."""
-        lines = (line.rstrip() for line in "".join(self.parts).split("\n"))
-        return "\n".join(line for line in lines if line.strip()).strip("\n").translate(_INVISIBLE)
 
 
 def _html_decode(data: bytes) -> str:
@@ -320,12 +234,14 @@ def _html_decode(data: bytes) -> str:
 
 
 def _html(data: bytes) -> _Parsed:
-    parser = _HTMLText()
+    parser = HtmlText()
     parser.feed(_html_decode(data))
     parser.close()
-    title = " ".join(parser.title.translate(_INVISIBLE).split()) or parser.h1
+    h1 = " ".join(parser.h1.translate(_INVISIBLE).split()) if parser.h1 else None
+    title = " ".join(parser.title.translate(_INVISIBLE).split()) or h1 or None
     created = next((parser.meta[k] for k in _DATE_META if parser.meta.get(k)), None)
-    return _Parsed(parser.text(), title=title, author=parser.meta.get("author"), created=created)
+    text = parser.text().translate(_INVISIBLE)
+    return _Parsed(text, title=title, author=parser.meta.get("author"), created=created)
 
 
 # -- PDF ------------------------------------------------------------------------------------

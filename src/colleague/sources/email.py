@@ -19,17 +19,16 @@ import email
 import email.header
 import email.parser
 import email.utils
-import html
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email import policy
 from email.message import EmailMessage
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
+from colleague.sources import _html
 from colleague.sources._quoting import clean
 from colleague.sources._text import decode_bytes, sniff_encoding
 from colleague.sources._time import localize
@@ -175,83 +174,9 @@ def normalize_subject(subject: str | None) -> str:
 
 # -- bodies ---------------------------------------------------------------------------------------
 
-class _HTMLText(HTMLParser):
-    """HTML → text: block elements become line breaks, blockquotes and Gmail/Yahoo quote
-    containers become '> ' lines so the quote stripper sees them as quotes."""
-
-    _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul",
-              "ol", "pre", "hr", "section", "article", "header", "footer"}
-    _SKIP = {"script", "style", "head", "title"}
-    _QUOTE_CLASSES = ("gmail_quote", "yahoo_quoted", "moz-cite-prefix")
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.lines: list[str] = [""]
-        self.depth = 0  # quote depth
-        self.stack: list[tuple[str, bool]] = []  # (tag, opened a quote)
-        self.skip = 0
-
-    def _newline(self) -> None:
-        if self.lines[-1].strip() or self.lines[-1].startswith(">"):
-            self.lines.append("")
-        elif not self.lines[-1].strip():
-            self.lines[-1] = ""
-        if self.depth:
-            self.lines[-1] = "> " * self.depth
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self._SKIP:
-            self.skip += 1
-            return
-        attr = dict(attrs)
-        classes = (attr.get("class") or "") + " " + (attr.get("id") or "")
-        quote = tag == "blockquote" or any(c in classes for c in self._QUOTE_CLASSES)
-        if tag in ("br", "hr", "img", "meta", "link", "input"):
-            if tag == "br":
-                self._newline()
-            return
-        self.stack.append((tag, quote))
-        if quote:
-            self.depth += 1
-        if tag in self._BLOCK or quote:
-            self._newline()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP:
-            self.skip = max(0, self.skip - 1)
-            return
-        while self.stack:
-            open_tag, quote = self.stack.pop()
-            if quote:
-                self.depth -= 1
-            if open_tag == tag:
-                break
-        if tag in self._BLOCK or tag == "blockquote":
-            self._newline()
-
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        text = re.sub(r"[ \t\r\n\u00a0]+", " ", data)
-        if not text.strip() and not self.lines[-1].strip(" >"):
-            return
-        if self.depth and not self.lines[-1].startswith(">"):
-            self.lines[-1] = "> " * self.depth + self.lines[-1]
-        self.lines[-1] += text
-
-    def text(self) -> str:
-        return "\n".join(line.strip() if not line.startswith(">") else line.rstrip()
-                         for line in self.lines)
-
-
 def html_to_text(markup: str) -> str:
-    parser = _HTMLText()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except (AssertionError, ValueError):  # malformed markup: fall back to dropping tags
-        return html.unescape(re.sub(r"<[^>]+>", " ", markup))
-    return parser.text()
+    """HTML body → text; quotes become '> ' lines so the quote stripper sees them."""
+    return _html.html_to_text(markup, quotes=True)
 
 
 def _unflow(text: str, delsp: bool) -> str:

@@ -17,12 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
+from colleague.sources._html import HtmlText
 from colleague.sources._jsonstream import JsonStream, load_json, open_json
 from colleague.sources._text import head_text
 from colleague.sources.base import ReadContext, ReadError
@@ -322,60 +322,30 @@ def _event_name(detail: Any) -> str | None:
 
 
 # -- HTML ---------------------------------------------------------------------------------------
-_BLOCK = {"p", "div", "br", "li", "tr", "blockquote", "pre", "codeblock", "h1", "h2", "h3", "h4",
-          "h5", "h6", "hr", "table", "ul", "ol"}
+class _Html(HtmlText):
+    """Teams message HTML: the shared parser plus <at> mentions."""
 
-
-class _Html(HTMLParser):
     def __init__(self, mentions: dict[str, tuple[str, Identity | None]], found: list[Identity]):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        super().__init__(rich=True, strip_lines=True)
         self.mentions = mentions
         self.found = found
         self.at: str | None = None  # id of the <at> we are inside
         self.at_text: list[str] = []
         self.last_at: tuple[int, Identity | None] | None = None  # (parts index, who)
-        self.href: str | None = None
-        self.link_start = 0
-        self.pre = 0
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = dict(attrs)
-        if tag in _BLOCK:
-            self.parts.append("\n")
-            if tag == "li":
-                self.parts.append("- ")
-            if tag in ("pre", "codeblock"):
-                self.pre += 1
-        elif tag == "at":
-            self.at, self.at_text = a.get("id") or "", []
-        elif tag == "emoji":
-            self.parts.append(a.get("alt") or "")
-        elif tag == "img":
-            alt = a.get("alt") or ""
-            self.parts.append(alt if alt and alt.lower() != "image" else "[image]")
-        elif tag == "a":
-            self.href, self.link_start = a.get("href"), len(self.parts)
+    def start_other(self, tag: str, attrs: dict[str, str | None]) -> None:
+        if tag == "at":
+            self.at, self.at_text = attrs.get("id") or "", []
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.handle_starttag(tag, attrs)
-        if tag in ("pre", "codeblock"):
-            self.pre -= 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK:
-            self.parts.append("\n")
-            if tag in ("pre", "codeblock"):
-                self.pre = max(0, self.pre - 1)
-        elif tag == "at" and self.at is not None:
+    def end_other(self, tag: str) -> None:
+        if tag == "at" and self.at is not None:
             self._end_mention()
-        elif tag == "a" and self.href is not None:
-            label = "".join(self.parts[self.link_start :]).strip()
-            if self.href.startswith(("http://", "https://")) and label and label != self.href:
-                self.parts.append(f" ({self.href})")
-            elif not label:
-                self.parts.append(self.href)
-            self.href = None
+
+    def data_other(self, data: str) -> bool:
+        if self.at is None:
+            return False
+        self.at_text.append(data)
+        return True
 
     def _end_mention(self) -> None:
         name = "".join(self.at_text).strip()
@@ -393,17 +363,6 @@ class _Html(HTMLParser):
             self.parts.append("@" + name)
             self.last_at = (len(self.parts) - 1, who)
         self.at = None
-
-    def handle_data(self, data: str) -> None:
-        if self.at is not None:
-            self.at_text.append(data)
-        else:
-            self.parts.append(data if self.pre else re.sub(r"[ \t\r\n]+", " ", data))
-
-    def text(self) -> str:
-        raw = "".join(self.parts).replace("\xa0", " ")
-        # Block elements each end a line; empty paragraphs (&nbsp; spacers) leave no gaps.
-        return "\n".join(line for line in (part.strip() for part in raw.split("\n")) if line)
 
 
 def html_to_text(
