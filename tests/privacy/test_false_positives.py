@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from colleague.privacy.scrub import detect
+
 from conftest import shared_path
 
 NUMERIC = ("phone", "id_number", "bank_card", "passport", "qq", "wechat", "address")
