@@ -33,6 +33,7 @@ _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\
 # Terms this short would eat ordinary words ("me", "li"); they are not matched on their own.
 MIN_TERM = 3
 MIN_CJK_TERM = 2
+MIN_NATIVE_ID = 6
 # Tables whose rows are bookkeeping, not personal data (and FTS shadow tables: binary).
 _SKIP_TABLES = {"_migrations", "forgotten", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
 SKILL_META = "meta.json"
@@ -94,9 +95,10 @@ def person_terms(db: sqlite3.Connection, person_id: int) -> list[str]:
         (person_id,),
     ):
         found.update(v for v in (name, email, handle) if v)
-        # A native id that is an address or the handle itself names the person; opaque
-        # platform ids (U024BE7LH, ou_…) do not, and replacing them would break nothing useful.
-        if native and ("@" in native or native == handle or platform in ("irc", "git")):
+        # Account ids identify the person too (a QQ number, a wxid, U024BE7LH in a reaction
+        # list). Short ones ("42", "U01") would hit version numbers and the like: left out.
+        if native and (len(native) >= MIN_NATIVE_ID or "@" in native
+                       or platform in ("irc", "git")):
             found.add(native)
     terms = {t.strip() for t in found if t and t.strip()}
     return sorted((t for t in terms if _long_enough(t)), key=lambda t: (-len(t), t))
