@@ -143,3 +143,20 @@ def test_times_in_author_zone_or_operator_zone(run, tmp_path: Path) -> None:
     assert run("ingest", "--tz", "Europe/Berlin", str(export)).exit_code == 0
     times = {h["person"]: h["time"] for q in ("shanghai", "zone") for h in run.json("search", q)}
     assert times == {"Li Wei": "2024-03-01T08:00:00+08:00", "Amy Chen": "2024-03-01T01:01:00+01:00"}
+
+
+def test_secrets_never_reach_the_store(run, home: Path, tmp_path: Path) -> None:
+    key = "AKIAIOSFODNN7EXAMPLE"
+    token = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+    export = write_export(tmp_path / "s", {"ops": {"2024-03-01": [
+        msg("U01", 1709251200, f"aws_access_key_id = {key}"),
+        msg("U02", 1709251260, f"use token {token} for the CI, 密码：Hunter2024!"),
+    ]}})
+    res = run.json("ingest", str(export))
+    assert res["sources"][0]["secrets"] >= 3
+    for f in home.rglob("*"):
+        if f.is_file():
+            data = f.read_bytes()
+            assert key.encode() not in data and token.encode() not in data
+            assert b"Hunter2024" not in data, f
+    assert "[REDACTED:" in run.json("search", "CI")[0]["text"]

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from colleague.model import Conversation, Document, Identity, Message, Rejected
+from colleague.privacy import redact_secrets
 from colleague.sources import registry
 from colleague.sources.base import ReadContext, ReadError
 from colleague.store.db import transaction
@@ -35,6 +36,7 @@ class SourceResult:
     skipped: int = 0
     rejected: int = 0
     documents: int = 0
+    secrets: int = 0  # credentials removed before storing
     error: str | None = None
     rejections: list[Rejected] = field(default_factory=list)
 
@@ -118,12 +120,18 @@ def ingest_unit(
             pending = 0
             for record in unit.reader.read(path, ctx):
                 if isinstance(record, Message):
+                    # Secrets are dropped before anything is stored (never pseudonymised).
+                    record.text, found = redact_secrets(record.text)
+                    result.secrets += len(found)
                     if record.timestamp is not None and record.timestamp.utcoffset() == _ZERO:
                         # Epoch and UTC stamps say nothing of the writer's local time;
                         # show them in the zone the operator gave (rhythm needs local hours).
                         record.timestamp = record.timestamp.astimezone(ctx.tz)
                     writer.message(record, source_id, counts)
                 elif isinstance(record, Document):
+                    record.text, found = redact_secrets(record.text)
+                    record.title, found_title = redact_secrets(record.title)
+                    result.secrets += len(found) + len(found_title)
                     writer.document(record, source_id, counts)
                 elif isinstance(record, Identity):
                     writer.identity(record)
@@ -167,7 +175,7 @@ def ingest_unit(
     result.added, result.updated, result.skipped = counts.added, counts.updated, counts.skipped
     result.documents = counts.documents
     if result.failed:
-        result.added = result.updated = result.skipped = result.documents = 0
+        result.added = result.updated = result.skipped = result.documents = result.secrets = 0
     progress.finish(result)
     return result
 

@@ -137,6 +137,7 @@ def _summary(results: list[pipeline.SourceResult]) -> None:
     table.add_column("updated", justify="right")
     table.add_column("documents", justify="right")
     table.add_column("rejected", justify="right")
+    table.add_column("secrets removed", justify="right")
     table.add_column("status")
     for r in results:
         status = r.status if not r.error else f"{r.status}: {r.error.split(': ', 1)[-1]}"
@@ -148,6 +149,7 @@ def _summary(results: list[pipeline.SourceResult]) -> None:
             f"{r.updated:,}",
             f"{r.documents:,}",
             f"{r.rejected:,}",
+            f"{r.secrets:,}",
             status,
         )
     out.print(table)
