@@ -226,3 +226,22 @@ def test_real_mailing_list(run, home: Path) -> None:  # type: ignore[no-untyped-
     assert after == {k: v for k, v in before.items() if k != "Aaro Koskinen"}
     assert 0 < len(_hits(run, "phy")) <= found_before
     assert journal.verify(home).ok
+
+
+def test_a_busy_store_is_reported_and_the_rerun_compacts(corpus, home: Path,  # type: ignore[no-untyped-def]
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    run = corpus
+    li = _pid(run, "Li Wei")
+
+    def busy(db: sqlite3.Connection) -> None:
+        raise sqlite3.OperationalError("database is locked")
+
+    with monkeypatch.context() as m:
+        m.setattr(forget, "compact", busy)
+        res = run("forget", "Li Wei", "--yes")
+    assert res.exit_code == 1 and f"colleague forget {li} --yes" in res.output
+    assert journal.read(home)[-1].details["compacted"] is False
+    assert leftovers(home, LI_TERMS)  # rows are gone, but their old bytes are still on disk
+    res = run("forget", str(li), "--yes")
+    assert res.exit_code == 0 and "already forgotten" in res.output
+    assert leftovers(home, LI_TERMS) == []

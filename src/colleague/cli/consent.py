@@ -42,15 +42,19 @@ def require_or_exit(db: sqlite3.Connection, person_id: int, scope: str, *,
                     self_subject: bool) -> store_consent.ConsentGrant:
     """For commands that need consent (distill, share, chat): the grant, or exit code 2 with
     the command that would record one."""
+    if self_subject:
+        # The same as require_consent(self_subject=True), but journaled only when new.
+        grant, created = store_consent.grant(db, person_id, scope, expires=None,
+                                             granted_by="self", kind="self", today=today())
+        if created:
+            _journal("consent.grant", grant)
+        return grant
     try:
-        grant = store_consent.require_consent(db, person_id, scope, self_subject=self_subject,
-                                              today=today())
+        return store_consent.require_consent(db, person_id, scope, self_subject=False,
+                                             today=today())
     except store_consent.ConsentRequired as exc:
         fail(str(exc), code=EXIT_CONSENT)
         raise
-    if self_subject:
-        _journal("consent.grant", grant)
-    return grant
 
 
 def _journal(operation: str, grant: store_consent.ConsentGrant) -> None:

@@ -73,6 +73,10 @@ def command(person: str, yes: bool, as_json: bool) -> None:
     report = forgetting.forget(db, pid, skills_dir=ws.skills_dir)
     db.close()
     journal.append(ws.home, "forget", report.counts())
+    if not report.compacted:
+        fail(f"person {pid} is deleted, but the store could not be compacted "
+             f"({report.compact_error}), so deleted bytes may remain on disk; re-run "
+             f"`colleague forget {pid} --yes` when nothing else is using the workspace")
     if as_json:
         print_json({**report.counts(), "label": report.label})
         return

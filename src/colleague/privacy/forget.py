@@ -58,11 +58,13 @@ class ForgetReport:
     sources: int = 0
     skills: int = 0
     rewritten: dict[str, int] = field(default_factory=dict)
+    compacted: bool = True
+    compact_error: str | None = None
 
     def counts(self) -> dict[str, Any]:
         """What the journal may keep: the id and numbers, nothing that names the person."""
         data = asdict(self)
-        del data["label"]
+        del data["label"], data["compact_error"]
         return data
 
 
@@ -392,5 +394,10 @@ def forget(db: sqlite3.Connection, person_id: int, *, skills_dir: Path) -> Forge
         n = _rewrite_skill_files(skills_dir, pseudo)
         if n:
             report.rewritten["skills.files"] = n
-    compact(db)
+    try:
+        compact(db)
+    except sqlite3.OperationalError as exc:
+        # The deletions are committed; only the compaction waits for the store to be free.
+        report.compacted = False
+        report.compact_error = str(exc)
     return report
