@@ -85,7 +85,7 @@ class Lines:
         return self.last == "" or self.last.endswith(("\n", "\r"))
 
 
-def iter_lines(path: Path, decode: Decode = "replace") -> Iterator[tuple[int, str]]:
+def iter_lines(path: Path, decode: Decode = "replace", head: int = SNIFF_BYTES) -> Iterator[tuple[int, str]]:
     """(line number, line without its end) for every line of a text file, streamed.
 
     decode="replace": bad bytes become U+FFFD; CRLF and lone CR end a line.
@@ -93,10 +93,10 @@ def iter_lines(path: Path, decode: Decode = "replace") -> Iterator[tuple[int, st
     decode="per-line": each line is decoded on its own, trying the sniffed encoding, then
     UTF-8/GB18030, then cp1252 (logs that mix encodings); lines end at LF.
     decode="per-line-strict": the same, but a line neither UTF-8 nor GB18030 raises ReadError.
-    UTF-16/32 files are always decoded as one stream.
+    UTF-16/32 files are always decoded as one stream. `head`: bytes sniffed for the encoding.
     """
     try:
-        enc, skip = sniff(path)
+        enc, skip = sniff(path, head)
         fh = path.open("rb")
     except OSError as exc:
         raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
@@ -105,14 +105,15 @@ def iter_lines(path: Path, decode: Decode = "replace") -> Iterator[tuple[int, st
         if decode in ("replace", "strict") or enc.startswith(("utf-16", "utf-32")):
             errors = "strict" if decode == "strict" else "replace"
             text = io.TextIOWrapper(fh, encoding=enc, errors=errors, newline=None)
-            yield from _numbered(text, path)
+            yield from numbered(text, path)
             return
         order = (enc, "gb18030" if enc == "utf-8" else "utf-8")
         for n, raw in enumerate(fh, 1):
             yield n, _decode_line(raw.rstrip(b"\r\n"), order, decode == "per-line", path, n)
 
 
-def _numbered(text: TextIO, path: Path) -> Iterator[tuple[int, str]]:
+def numbered(text: TextIO, path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line without its end) from an open text stream; a decoding error → ReadError."""
     n = 0
     while True:
         try:

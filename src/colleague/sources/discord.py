@@ -23,16 +23,16 @@ person there; "Abbot" or "tipbot" in lower case stay people).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from collections.abc import Iterator
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from colleague.model import Conversation, ConversationKind, Identity, Message, Record, Rejected
 from colleague.sources._jsonstream import json_head, open_json
-from colleague.sources._text import head_text, sniff_encoding
+from colleague.sources._lines import numbered, open_text
+from colleague.sources._text import head_text
 from colleague.sources._time import parse_iso
 from colleague.sources.base import ReadContext, ReadError
 
@@ -156,17 +156,6 @@ def _path_conversation(path: Path, guild: str | None = None, channel: str | None
         native = f"{guild}/{channel}" if guild else channel
         return Conversation(PLATFORM, native, name, "channel", topic)
     return Conversation(PLATFORM, stem, stem, "channel", topic)
-
-
-def _open_text(path: Path) -> IO[str]:
-    try:
-        raw = path.open("rb")
-        head = raw.read(1 << 16)
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    enc, skip = sniff_encoding(head)
-    raw.seek(skip)
-    return io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -307,7 +296,7 @@ def _read_json(path: Path, ctx: ReadContext) -> Iterator[Record]:
 
 
 def _read_csv(path: Path, ctx: ReadContext) -> Iterator[Record]:
-    fh = _open_text(path)
+    fh = open_text(path, errors="strict")
     with fh:
         try:
             header_line = fh.readline()
@@ -381,9 +370,9 @@ def _csv_message(row: list[str], cols: dict[str, int], conv: Conversation, ctx: 
 
 
 def _read_txt(path: Path, ctx: ReadContext) -> Iterator[Record]:
-    fh = _open_text(path)
+    fh = open_text(path, errors="strict")
     with fh:
-        lines = _numbered_lines(fh, path)
+        lines = numbered(fh, path)
         fields: dict[str, str] = {}
         first = next(lines, None)
         if first is None or not first[1].startswith("====="):
@@ -416,19 +405,6 @@ def _read_txt(path: Path, ctx: ReadContext) -> Iterator[Record]:
                 yield Rejected(f"line {no}", "a '[date] Author' message header")
         if head is not None:
             yield _txt_message(head, block, conv)
-
-
-def _numbered_lines(fh: IO[str], path: Path) -> Iterator[tuple[int, str]]:
-    no = 0
-    while True:
-        try:
-            line = fh.readline()
-        except UnicodeDecodeError as exc:
-            raise ReadError(path, f"line {no + 1}", f"text in {fh.encoding} ({exc.reason})") from exc
-        if not line:
-            return
-        no += 1
-        yield no, line.rstrip("\r\n")
 
 
 def _txt_date(text: str, tz: tzinfo) -> datetime | None:

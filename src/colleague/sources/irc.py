@@ -23,16 +23,16 @@ content-hashed by the store (identical lines in one second are kept apart by its
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
-from colleague.sources._text import head_text, sniff_encoding
+from colleague.sources._lines import iter_lines
+from colleague.sources._text import head_text
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "irc"
@@ -377,38 +377,11 @@ def _unescape(text: str) -> str:
     return _ESCAPE.sub(one, raw).decode("utf-8", errors="replace")
 
 
-def _raw_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered lines, decoded line by line (IRC logs mix encodings); UTF-16 as a stream."""
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    with fh:
-        enc, skip = sniff_encoding(fh.read(_HEAD))
-        fh.seek(skip)
-        if enc.startswith(("utf-16", "utf-32")):
-            text: IO[str] = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline=None)
-            for n, line in enumerate(text, 1):
-                yield n, line.rstrip("\n")
-            return
-        order = ("gb18030", "utf-8") if enc == "gb18030" else ("utf-8", "gb18030")
-        for n, raw in enumerate(fh, 1):
-            raw = raw.rstrip(b"\r\n")
-            for encoding in order:
-                try:
-                    yield n, raw.decode(encoding)
-                    break
-                except UnicodeDecodeError:
-                    continue
-            else:
-                yield n, raw.decode("cp1252", errors="replace")
-
-
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
     """Numbered lines with BotBot's bytes-literal wrapping removed."""
     wrapped: str | None = None
     pending: tuple[int, str] | None = None
-    for n, line in _raw_lines(path):
+    for n, line in iter_lines(path, "per-line", _HEAD):  # IRC logs mix encodings
         if pending is None and wrapped is None and n <= 3:
             m = _BYTES_OPEN.match(line)
             if m:

@@ -13,16 +13,16 @@ the whole file fails (`ReadError` naming the line) so half an export never lands
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
-from colleague.sources._text import head_text, sniff_encoding
+from colleague.sources._lines import iter_lines
+from colleague.sources._text import head_text
 from colleague.sources._time import from_epoch
 from colleague.sources.base import ReadContext, ReadError
 
@@ -61,7 +61,8 @@ class MattermostReader:
 
     def read(self, path: Path, ctx: ReadContext) -> Iterator[Record]:
         state = _State()
-        for lineno, line in _lines(path):
+        # JSON is UTF-8 by definition, but a re-saved export may be GB18030: each line tries both.
+        for lineno, line in iter_lines(path, "per-line-strict", 4096):
             if not line.strip():
                 continue
             where = f"line {lineno}"
@@ -87,36 +88,6 @@ class MattermostReader:
                 yield Rejected(where, f'a "{kind}" object')
                 continue
             yield from state.handle(kind, payload, where)
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """Numbered text lines, streamed; UTF-8 (with or without BOM) or UTF-16 as sniffed."""
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        raise ReadError(path, "file", f"a readable file ({exc.strerror or exc})") from exc
-    with fh:
-        enc, skip = sniff_encoding(fh.read(4096))
-        fh.seek(skip)
-        if enc.startswith(("utf-16", "utf-32")):
-            text: IO[str] = io.TextIOWrapper(fh, encoding=enc, errors="replace", newline="")
-            for n, line in enumerate(text, 1):
-                yield n, line
-            return
-        # JSON is UTF-8 by definition, but a re-saved export may be GB18030: try both.
-        order = (enc, "gb18030" if enc == "utf-8" else "utf-8")
-        for n, raw in enumerate(fh, 1):
-            yield n, _decode(raw, order, path, n)
-
-
-def _decode(raw: bytes, order: tuple[str, str], path: Path, n: int) -> str:
-    try:
-        return raw.decode(order[0])
-    except UnicodeDecodeError as exc:
-        try:
-            return raw.decode(order[1])
-        except UnicodeDecodeError:
-            raise ReadError(path, f"line {n}", f"UTF-8 text ({exc.reason})") from exc
 
 
 class _State:

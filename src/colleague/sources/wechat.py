@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, MessageKind, Record, Rejected
-from colleague.sources._lines import head_lines, open_text
+from colleague.sources._lines import head_lines, iter_lines
 from colleague.sources._time import from_epoch, localize
 from colleague.sources._wechat_io import CsvRow, csv_header, csv_rows
 from colleague.sources.base import ReadContext, ReadError
@@ -416,23 +416,19 @@ class _Block:
 
 
 def _txt_blocks(path: Path) -> Iterator[_Block]:
-    with open_text(path) as fh:
-        current: _Block | None = None
-        prev_blank = True
-        for number, raw in enumerate(fh, start=1):
-            line = raw.rstrip("\r\n")
-            if number == 1:
-                line = line.lstrip("\ufeff")
-            head = _TXT_HEAD.match(line) if prev_blank else None
-            if head:
-                if current is not None:
-                    yield current
-                current = _Block(number, head.group(1), head.group(2).strip())
-            elif current is not None:
-                current.content.append(line)
-            prev_blank = not line.strip()
-        if current is not None:
-            yield current
+    current: _Block | None = None
+    prev_blank = True
+    for number, line in iter_lines(path):
+        head = _TXT_HEAD.match(line) if prev_blank else None
+        if head:
+            if current is not None:
+                yield current
+            current = _Block(number, head.group(1), head.group(2).strip())
+        elif current is not None:
+            current.content.append(line)
+        prev_blank = not line.strip()
+    if current is not None:
+        yield current
 
 
 def _txt_message(block: _Block, conv: Conversation, ctx: ReadContext) -> Message | Rejected:
