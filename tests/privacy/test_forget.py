@@ -245,3 +245,16 @@ def test_a_busy_store_is_reported_and_the_rerun_compacts(corpus, home: Path,  # 
     res = run("forget", str(li), "--yes")
     assert res.exit_code == 0 and "already forgotten" in res.output
     assert leftovers(home, LI_TERMS) == []
+
+
+def test_namesakes_and_longer_names_are_kept(tmp_path: Path, run, home: Path) -> None:  # type: ignore[no-untyped-def]
+    users = [ZHANG, {"id": "U04", "name": "zww", "real_name": "张伟伟",
+                     "profile": {"real_name": "张伟伟", "email": "zww@example.cn"}}]
+    export = write_export(tmp_path / "slack", {"general": {"2024-03-01": [
+        msg("U04", 1709251200.0, "<@U03> 和张伟伟一起看发布"),
+        msg("U03", 1709251210.0, "好的"),
+    ]}}, users=users)
+    assert run("ingest", str(export)).exit_code == 0
+    assert run("forget", "张伟", "--yes").exit_code == 0
+    assert [p["name"] for p in run.json("people")] == ["张伟伟"]
+    assert _hits(run, "发布") == ["@前同事A 和张伟伟一起看发布"]

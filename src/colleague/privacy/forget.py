@@ -35,7 +35,10 @@ MIN_TERM = 3
 MIN_CJK_TERM = 2
 MIN_NATIVE_ID = 6
 # Tables whose rows are bookkeeping, not personal data (and FTS shadow tables: binary).
-_SKIP_TABLES = {"_migrations", "forgotten", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"}
+# people and identities: the person's own rows are deleted; the rest are other people, by
+# their own names (a namesake must keep theirs).
+_SKIP_TABLES = {"_migrations", "forgotten", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4",
+                "people", "identities"}
 SKILL_META = "meta.json"
 _TEXT_SUFFIXES = {".md", ".txt", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".csv", ".html"}
 
@@ -106,6 +109,20 @@ def person_terms(db: sqlite3.Connection, person_id: int) -> list[str]:
     return sorted((t for t in terms if _long_enough(t)), key=lambda t: (-len(t), t))
 
 
+def protected_names(db: sqlite3.Connection, person_id: int, terms: list[str]) -> list[str]:
+    """Other people's names, handles and emails that contain one of the terms."""
+    folded = [t.casefold() for t in terms]
+    others: set[str] = set()
+    for (value,) in db.execute(
+        "SELECT name FROM people WHERE id != ? UNION SELECT name FROM identities"
+        " WHERE person_id != ? UNION SELECT handle FROM identities WHERE person_id != ?"
+        " UNION SELECT email FROM identities WHERE person_id != ?", (person_id,) * 4,
+    ):
+        if value and any(t in value.casefold() for t in folded):
+            others.add(value)
+    return sorted(others)
+
+
 def _long_enough(term: str) -> bool:
     return len(term) >= (MIN_CJK_TERM if _CJK.search(term) else MIN_TERM)
 
@@ -126,29 +143,41 @@ def _term_pattern(term: str) -> str:
 
 
 class Pseudonymiser:
-    """Replaces the person's names, handles and emails with their label, in any value."""
+    """Replaces the person's names, handles and emails with their label, in any value.
 
-    def __init__(self, terms: Iterable[str], index: int) -> None:
+    `protect` lists other people's names that contain a term ("张伟伟" holds "张伟"; Chinese has
+    no word boundaries): where one of those stands, it is left alone.
+    """
+
+    def __init__(self, terms: Iterable[str], index: int, protect: Iterable[str] = ()) -> None:
         self.terms = list(terms)
         self.index = index
-        self.regex = (
-            re.compile("|".join(_term_pattern(t) for t in self.terms), re.IGNORECASE)
-            if self.terms else None
-        )
+        keep = sorted(set(protect) - set(self.terms), key=lambda t: (-len(t), t))
+        pattern = "|".join(_term_pattern(t) for t in self.terms)
+        if keep:
+            # Protected names come first in the alternation, so at any position they win.
+            pattern = "(?P<keep>" + "|".join(re.escape(k) for k in keep) + ")|" + pattern
+        self.regex = re.compile(pattern, re.IGNORECASE) if self.terms else None
 
     def has(self, value: object) -> bool:
-        return isinstance(value, str) and self.regex is not None and bool(self.regex.search(value))
+        if not isinstance(value, str) or self.regex is None:
+            return False
+        return any(m.lastgroup != "keep" for m in self.regex.finditer(value))
 
     def text(self, value: str, *, chinese: bool | None = None) -> str:
         if self.regex is None:
             return value
         zh = bool(_CJK.search(value)) if chinese is None else chinese
-        return self.regex.sub(label_for(self.index, zh), value)
+        return self._sub(value, label_for(self.index, zh))
+
+    def _sub(self, value: str, label: str) -> str:
+        assert self.regex is not None
+        return self.regex.sub(lambda m: m.group(0) if m.lastgroup == "keep" else label, value)
 
     def path(self, value: str) -> str:
         if self.regex is None:
             return value
-        return self.regex.sub(label_for(self.index, False).replace(" ", "-"), value)
+        return self._sub(value, label_for(self.index, False).replace(" ", "-"))
 
     def json_text(self, value: str) -> str:
         """A JSON document: rewrite inside keys and string values (escaped \\u forms too)."""
@@ -378,7 +407,7 @@ def forget(db: sqlite3.Connection, person_id: int, *, skills_dir: Path) -> Forge
             raise ForgetError(f"no person with id {person_id}")
         report = ForgetReport(person_id, label_for(index, False), already_forgotten=already)
         terms = person_terms(db, person_id) if exists else []
-        pseudo = Pseudonymiser(terms, index)
+        pseudo = Pseudonymiser(terms, index, protected_names(db, person_id, terms))
         if exists:
             _forget_rows(db, person_id, report, pseudo)
             if not already:
