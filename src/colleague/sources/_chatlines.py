@@ -29,7 +29,7 @@ from typing import Any
 from colleague.model import Conversation, Identity, Message, Record
 from colleague.sources._lines import iter_lines
 from colleague.sources._text import head_text
-from colleague.sources._time import from_epoch, parse_iso
+from colleague.sources._time import epoch_auto, hour24, parse_iso
 from colleague.sources.base import ReadContext, ReadError
 
 # -- reading files ------------------------------------------------------------------------
@@ -50,34 +50,9 @@ _CLOCK = (
 )
 _STAMP = re.compile(r"^\[?" + _DATE + r"[ \u3000]+" + _CLOCK + r"\]?(?=$|[ \u3000])")
 _STAMP_ONLY = re.compile(r"^" + _DATE + r"(?:[ T\u3000]+" + _CLOCK + r")?$")
-_AFTERNOON = {"下午", "晚上"}
-
-
-def _clock_hour(hour: int, ampm: str | None, cn: str | None) -> int:
-    """24-hour clock from a 12-hour one ('8 PM', '下午 8'); ValueError when impossible."""
-    marker = (ampm or "").upper()
-    if not marker and not cn:
-        return hour
-    if hour == 0 or hour > 12:
-        if marker:
-            raise ValueError("hour out of range for a 12-hour clock")
-        return hour  # '下午 14:00', '凌晨 0:30' are already 24-hour
-    if marker:
-        pm = marker == "PM"
-    elif cn == "中午":
-        pm = hour < 11 or hour == 12  # 中午 12:30 is noon, 中午 1:00 is 13:00
-    else:
-        pm = cn in _AFTERNOON
-    if pm and hour != 12:
-        return hour + 12
-    if not pm and hour == 12:
-        return 0
-    return hour
-
-
 def _stamp_datetime(m: re.Match[str], tz: tzinfo) -> datetime | None:
     try:
-        hour = _clock_hour(int(m.group("h")), m.group("ampm"), m.group("cn"))
+        hour = hour24(int(m.group("h")), m.group("ampm"), m.group("cn"))
         return datetime(
             int(m.group("y")), int(m.group("mo")), int(m.group("d")), hour,
             int(m.group("mi")), int(m.group("s") or 0), tzinfo=tz,
@@ -92,12 +67,12 @@ def parse_time_value(value: Any, tz: tzinfo) -> datetime | None:
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
-        return _epoch_guess(float(value))
+        return epoch_auto(value)
     if not isinstance(value, str):
         return None
     text = value.strip()
     if re.fullmatch(r"\d{9,13}(?:\.\d+)?", text):
-        return _epoch_guess(float(text))
+        return epoch_auto(text)
     m = _STAMP_ONLY.match(text)
     if m:
         if m.group("h") is None:
@@ -109,14 +84,6 @@ def parse_time_value(value: Any, tz: tzinfo) -> datetime | None:
     try:
         return parse_iso(text, tz)
     except ValueError:
-        return None
-
-
-def _epoch_guess(number: float) -> datetime | None:
-    """Seconds or milliseconds, told apart by size (ms epochs have 13 digits since 2001)."""
-    try:
-        return from_epoch(number, "ms" if abs(number) >= 1e11 else "s")
-    except (OverflowError, OSError, ValueError):
         return None
 
 

@@ -33,7 +33,7 @@ from colleague.model import Conversation, ConversationKind, Identity, Message, R
 from colleague.sources._jsonstream import json_head, open_json
 from colleague.sources._lines import numbered, open_text
 from colleague.sources._text import head_text
-from colleague.sources._time import parse_iso
+from colleague.sources._time import hour24, month_number, parse_iso
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "discord"
@@ -62,8 +62,6 @@ _REACTION = re.compile(r"\s*(?P<name>.+?) \((?P<count>\d+)\)\s*(?:,|$)")
 # DCE file naming: "Guild - Category - Channel [channelId]" (+ " [part N]" when split).
 _DCE_FILE = re.compile(r"^(?P<guild>.+?) - (?P<rest>.+) \[(?P<id>\d{5,})\](?: \[part \d+\])?$")
 _PAGE = re.compile(r"^\d+\.(?:csv|txt)$", re.IGNORECASE)
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
 _LOCALE_DATE = re.compile(
     r"^(?:(?P<d>\d{1,2})-(?P<mon>[A-Za-z]{3})-(?P<y>\d{2}|\d{4})"
     r"|(?P<m2>\d{1,2})/(?P<d2>\d{1,2})/(?P<y2>\d{4}))"
@@ -84,7 +82,7 @@ def parse_dce_date(value: str, tz: tzinfo) -> datetime:
     if m is None:
         return parse_iso(text, tz)
     if m.group("mon"):
-        month = _MONTHS.get(m.group("mon").lower())
+        month = month_number(m.group("mon"))
         if month is None:
             raise ValueError(f"unknown month in {value!r}")
         day, year = int(m.group("d")), int(m.group("y"))
@@ -93,11 +91,7 @@ def parse_dce_date(value: str, tz: tzinfo) -> datetime:
     if year < 100:
         year += 2000
     hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
-    ampm = (m.group("ampm") or "").lower()
-    if ampm:
-        if not 1 <= hour <= 12:
-            raise ValueError(f"hour {hour} with {ampm.upper()} in {value!r}")
-        hour = hour % 12 + (12 if ampm == "pm" else 0)
+    hour = hour24(hour, m.group("ampm"))
     return datetime(year, month, day, hour, minute, second, tzinfo=tz)
 
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, Record, Rejected
 from colleague.sources._lines import iter_lines
 from colleague.sources._text import head_text
+from colleague.sources._time import month_number, parse_offset
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "irc"
@@ -108,16 +109,6 @@ def _iso_day(text: str) -> date | None:
         return None
 
 
-def _zone(text: str | None) -> tzinfo | None:
-    if not text:
-        return None
-    if text.upper() == "Z":
-        return UTC
-    digits = text[1:].replace(":", "")
-    delta = timedelta(hours=int(digits[:2]), minutes=int(digits[2:4]))
-    return timezone(-delta if text[0] == "-" else delta)
-
-
 def parse_line(line: str) -> _Line | None:
     """One log line → its parts, or None when it is not an IRC log line of any known layout."""
     m = _DIRECTIVE.match(line)
@@ -134,7 +125,7 @@ def parse_line(line: str) -> _Line | None:
         parsed = _body(m.group(6), star_events=True)
         if parsed is not None:
             parsed.day, parsed.clock = _iso_day(m.group(1)), _clock(*m.group(2, 3, 4))
-            parsed.zone = _zone(m.group(5))
+            parsed.zone = parse_offset(m.group(5))
         return parsed
     m = _BRACKET.match(line)
     if m:
@@ -224,15 +215,6 @@ def _event(text: str) -> _Line:
 
 
 # -- dates in directives and file names -------------------------------------------------------
-_MONTHS = {
-    # English, German, French, Spanish, Italian, Portuguese, Dutch, Russian abbreviations.
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-    "oct": 10, "nov": 11, "dec": 12, "mär": 3, "mai": 5, "okt": 10, "dez": 12, "fév": 2,
-    "fev": 2, "avr": 4, "aoû": 8, "aou": 8, "déc": 12, "ene": 1, "abr": 4, "ago": 8, "set": 9,
-    "dic": 12, "gen": 1, "mag": 5, "giu": 6, "lug": 7, "ott": 10, "out": 10, "mrt": 3,
-    "mei": 5, "янв": 1, "фев": 2, "мар": 3, "апр": 4, "май": 5, "мая": 5, "июн": 6, "июл": 7,
-    "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
-}
 _CJK_MONTH = re.compile(r"(\d{1,2})\s*[月월]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _TIME_TOKEN = re.compile(r"\d{1,2}:\d{2}(?::\d{2})?")
@@ -261,7 +243,7 @@ def loose_date(text: str) -> date | None:
         rest = rest[: cjk.start()] + " " + rest[cjk.end() :]
     else:
         tokens = [t.strip(".,").lower() for t in rest.split()]
-        named = [(i, _month_name(t)) for i, t in enumerate(tokens)]
+        named = [(i, month_number(t)) for i, t in enumerate(tokens)]
         found = [(i, mo) for i, mo in named if mo]
         # ctime puts the weekday first: in French/Spanish 'mar.' is Tuesday, not March.
         if len(found) > 1 and found[0][0] == 0:
@@ -275,16 +257,6 @@ def loose_date(text: str) -> date | None:
         return date(int(y.group(1)), month, days[0])
     except ValueError:
         return None
-
-
-def _month_name(token: str) -> int | None:
-    if token.startswith("juin"):
-        return 6
-    if token.startswith("juil"):
-        return 7
-    if len(token) < 3 or not token[:3].isalpha():
-        return None
-    return _MONTHS.get(token[:3])
 
 
 def date_from_path(path: Path) -> date | None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,6 +25,7 @@ from colleague.model import Conversation, Identity, Message, Record, Rejected
 from colleague.sources._html import HtmlText
 from colleague.sources._jsonstream import JsonStream, load_json, open_json
 from colleague.sources._text import head_text
+from colleague.sources._time import parse_offset
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "teams"
@@ -171,12 +172,7 @@ def parse_time(value: Any) -> datetime | None:
     year, month, day, hour, minute = (int(m.group(i)) for i in range(1, 6))
     second = int(m.group(6) or 0)
     micro = int((m.group(7) or "0")[:6].ljust(6, "0"))
-    zone = m.group(8)
-    tz: timezone = UTC
-    if zone and zone.upper() != "Z":
-        sign = -1 if zone[0] == "-" else 1
-        digits = zone[1:].replace(":", "")
-        tz = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:4])))
+    tz = parse_offset(m.group(8)) or UTC
     try:
         return datetime(year, month, day, hour, minute, second, micro, tzinfo=tz)
     except ValueError:

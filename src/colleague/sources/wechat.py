@@ -34,7 +34,7 @@ from typing import Any
 
 from colleague.model import Conversation, Identity, Message, MessageKind, Record, Rejected
 from colleague.sources._lines import head_lines, iter_lines
-from colleague.sources._time import from_epoch, localize
+from colleague.sources._time import epoch_auto, localize
 from colleague.sources._wechat_io import CsvRow, csv_header, csv_rows
 from colleague.sources.base import ReadContext, ReadError
 
@@ -63,10 +63,7 @@ def parse_time(value: str, tz: tzinfo) -> datetime | None:
     if not text:
         return None
     if text.isdigit():
-        try:
-            return from_epoch(text, "ms" if len(text) >= 12 else "s")
-        except (ValueError, OverflowError, OSError):
-            return None
+        return epoch_auto(text)
     for fmt in _TIME_FORMATS:
         try:
             return localize(datetime.strptime(text, fmt), tz)
