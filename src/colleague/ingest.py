@@ -37,6 +37,7 @@ class SourceResult:
     rejected: int = 0
     documents: int = 0
     secrets: int = 0  # credentials removed before storing
+    forgotten: int = 0  # records of forgotten people, not stored again
     error: str | None = None
     rejections: list[Rejected] = field(default_factory=list)
 
@@ -134,7 +135,8 @@ def ingest_unit(
                     result.secrets += len(found) + len(found_title)
                     writer.document(record, source_id, counts)
                 elif isinstance(record, Identity):
-                    writer.identity(record)
+                    if not writer.is_forgotten(record):
+                        writer.identity(record)
                 elif isinstance(record, Conversation):
                     writer.conversation(record)
                 elif isinstance(record, Rejected):
@@ -174,6 +176,7 @@ def ingest_unit(
         raise
     result.added, result.updated, result.skipped = counts.added, counts.updated, counts.skipped
     result.documents = counts.documents
+    result.forgotten = counts.forgotten
     if result.failed:
         result.added = result.updated = result.skipped = result.documents = result.secrets = 0
     progress.finish(result)

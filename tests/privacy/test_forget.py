@@ -258,3 +258,16 @@ def test_namesakes_and_longer_names_are_kept(tmp_path: Path, run, home: Path) ->
     assert run("forget", "张伟", "--yes").exit_code == 0
     assert [p["name"] for p in run.json("people")] == ["张伟伟"]
     assert _hits(run, "发布") == ["@前同事A 和张伟伟一起看发布"]
+
+
+def test_reingest_does_not_bring_them_back(corpus, home: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    run = corpus
+    assert run("forget", "Li Wei", "--yes").exit_code == 0
+    before = sorted(p["name"] for p in run.json("people", "--all"))
+    again = run.json("ingest", str(_export(tmp_path / "slack-again")))["sources"][0]
+    assert again["forgotten"] == 2
+    assert sorted(p["name"] for p in run.json("people", "--all")) == before
+    assert _hits(run, "ship release") == []
+    mine, _ = _docs(tmp_path / "docs-again")
+    res = run.json("ingest", str(mine), "--author", "Li Wei <li.wei@example.com>")
+    assert res["sources"][0]["forgotten"] == 1 and _hits(run, "shard tenant") == []

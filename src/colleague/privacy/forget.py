@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from colleague.store.db import transaction
+from colleague.store.ids import account_digests
 
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 # Terms this short would eat ordinary words ("me", "li"); they are not matched on their own.
@@ -37,7 +38,7 @@ MIN_NATIVE_ID = 6
 # Tables whose rows are bookkeeping, not personal data (and FTS shadow tables: binary).
 # people and identities: the person's own rows are deleted; the rest are other people, by
 # their own names (a namesake must keep theirs).
-_SKIP_TABLES = {"_migrations", "forgotten", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4",
+_SKIP_TABLES = {"_migrations", "forgotten", "forgotten_accounts", "workspace", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4",
                 "people", "identities"}
 SKILL_META = "meta.json"
 _TEXT_SUFFIXES = {".md", ".txt", ".json", ".jsonl", ".yaml", ".yml", ".toml", ".csv", ".html"}
@@ -284,6 +285,15 @@ def _forget_rows(db: sqlite3.Connection, person_id: int, report: ForgetReport,
     sources = _ids(db, f"SELECT DISTINCT source_id FROM messages WHERE identity_id IN ({marks})"
                    f" UNION SELECT source_id FROM documents WHERE identity_id IN ({marks})",
                    tuple(idents) * 2)
+    # Remember the accounts (as salted digests only) so a re-ingest does not restore them.
+    salt = db.execute("SELECT value FROM workspace WHERE key = 'salt'").fetchone()[0]
+    for platform, native, email in db.execute(
+        f"SELECT platform, native_id, email FROM identities WHERE id IN ({marks})", tuple(idents)
+    ).fetchall():
+        db.executemany(
+            "INSERT OR IGNORE INTO forgotten_accounts (digest) VALUES (?)",
+            [(d,) for d in account_digests(salt, platform, native, email)],
+        )
     report.mentions = _delete_in(db, "mentions", "identity_id", idents)
     report.mentions += _delete_in(db, "mentions", "message_id", msgs)
     report.messages = _delete_in(db, "messages", "id", msgs)  # trigger drops FTS rows

@@ -30,3 +30,17 @@ def parse_id(text: str) -> int | None:
         return int(hexpart, 16)
     except ValueError:
         return None
+
+
+def account_digest(salt: str, platform: str, native_id: str) -> str:
+    """Salted digest of one account, for the forgotten-accounts list."""
+    data = f"{salt}\x1f{platform}\x1f{native_id.casefold()}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()
+
+
+def account_digests(salt: str, platform: str, native_id: str, email: str | None) -> list[str]:
+    """The digests that block an account: its own key, and its address on any platform."""
+    out = [account_digest(salt, platform, native_id)]
+    if email:
+        out.append(account_digest(salt, "@email", email))
+    return out

@@ -167,6 +167,17 @@ def m002_consent() -> str:
         """
 
 
+
+@migration(3)
+def m003_forgotten_accounts() -> str:
+    return """
+        -- Salted digests of forgotten people's accounts, so a later ingest of the same export
+        -- does not bring them back. A digest names nobody; the salt is per workspace.
+        CREATE TABLE forgotten_accounts (digest TEXT PRIMARY KEY) WITHOUT ROWID;
+        CREATE TABLE workspace (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        INSERT INTO workspace (key, value) VALUES ('salt', lower(hex(randomblob(16))));
+        """
+
 def apply(db: sqlite3.Connection) -> list[int]:
     """Apply pending migrations; returns the numbers applied."""
     db.execute(

@@ -13,7 +13,7 @@ from datetime import datetime
 
 from colleague.identity import display_name, is_placeholder_name, match_keys, normalize_email
 from colleague.model import Conversation, Document, Identity, Message
-from colleague.store.ids import stable_id
+from colleague.store.ids import account_digests, stable_id
 
 BATCH = 2000
 
@@ -50,6 +50,7 @@ class WriteCounts:
     updated: int = 0
     skipped: int = 0
     documents: int = 0
+    forgotten: int = 0  # records of forgotten people, not stored again
     first_ts: int | None = None
     last_ts: int | None = None
 
@@ -90,6 +91,10 @@ class CorpusWriter:
             for key in match_keys(ident):
                 self._keys.setdefault(key, pid)
         self._conversations = {row[0] for row in self.db.execute("SELECT id FROM conversations")}
+        salt = self.db.execute("SELECT value FROM workspace WHERE key = 'salt'").fetchone()
+        self._salt = salt[0] if salt else ""
+        self._forgotten = {r[0] for r in self.db.execute("SELECT digest FROM forgotten_accounts")}
+        self._forgotten_seen: dict[Identity, bool] = {}
 
     def new_source(self) -> None:
         """Per-source state: content-hash occurrence counters restart for each file; rows
@@ -109,6 +114,18 @@ class CorpusWriter:
         )
 
     # -- identities -----------------------------------------------------------------------
+    def is_forgotten(self, ident: Identity | None) -> bool:
+        """Was this account's person forgotten? Their records are not stored again."""
+        if ident is None or not self._forgotten:
+            return False
+        hit = self._forgotten_seen.get(ident)
+        if hit is None:
+            digests = account_digests(self._salt, ident.platform, ident.native_id,
+                                      normalize_email(ident.email))
+            hit = any(d in self._forgotten for d in digests)
+            self._forgotten_seen[ident] = hit
+        return hit
+
     def identity(self, ident: Identity) -> int:
         key = (ident.platform, ident.native_id)
         iid = self._identities.get(key)
@@ -205,6 +222,9 @@ class CorpusWriter:
 
     # -- messages --------------------------------------------------------------------------
     def message(self, msg: Message, source_id: int, counts: WriteCounts) -> None:
+        if self.is_forgotten(msg.author):
+            counts.forgotten += 1
+            return
         cid = self.conversation(msg.conversation)
         iid = self.identity(msg.author) if msg.author is not None else None
         ts = _ms(msg.timestamp)
@@ -241,6 +261,8 @@ class CorpusWriter:
             )
         )
         for m in msg.mentions:
+            if self.is_forgotten(m):
+                continue
             self._pending_mentions.append((self.identity(m), mid))
         if edited is not None:
             self._pending_edits.append((msg.text, edited, mid, edited, msg.text))
@@ -288,6 +310,9 @@ class CorpusWriter:
 
     # -- documents -------------------------------------------------------------------------
     def document(self, doc: Document, source_id: int, counts: WriteCounts) -> None:
+        if self.is_forgotten(doc.author):
+            counts.forgotten += 1
+            return
         iid = self.identity(doc.author) if doc.author is not None else None
         did = stable_id("doc", doc.platform, doc.native_id)
         cur = self.db.execute(
