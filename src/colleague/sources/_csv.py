@@ -1,4 +1,4 @@
-"""Streaming CSV input for the WeChat readers (text decoding comes from `_lines`)."""
+"""Streaming CSV with line numbers (WeChat, PyWxDump and Discord exports); text from `_lines`."""
 
 from __future__ import annotations
 
@@ -30,15 +30,16 @@ class CsvRow:
     error: str | None = None
 
 
-def csv_rows(path: Path, width: int) -> Iterator[CsvRow]:
+def csv_rows(path: Path, width: int, delimiter: str = ",", errors: str = "replace") -> Iterator[CsvRow]:
     """Data rows after the header, each with its starting line number.
 
-    A record cut off at end of file (open quote, or a short last row with no final newline)
-    raises ReadError: the file is truncated. Other unparsable records come back with `error`.
+    A record cut off at end of file (open quote, or a short last row with no final newline,
+    when `width` > 0) raises ReadError: the file is truncated. Other unparsable records come
+    back with `error`. `errors="strict"`: undecodable text raises ReadError naming the line.
     """
-    with open_text(path) as fh:
+    with open_text(path, errors=errors) as fh:
         lines = Lines(fh)
-        reader = csv.reader(lines, strict=True)
+        reader = csv.reader(lines, delimiter=delimiter, strict=True)
         last: CsvRow | None = None
         consumed = 0
         while True:
@@ -55,6 +56,8 @@ def csv_rows(path: Path, width: int) -> Iterator[CsvRow]:
                 if start > 1:
                     yield last
                 continue
+            except UnicodeDecodeError as exc:
+                raise ReadError(path, f"line {start}", f"text in {fh.encoding} ({exc.reason})") from exc
             except (OSError, UnicodeError) as exc:
                 raise ReadError(path, f"line {start}", f"readable text ({exc})") from exc
             consumed = reader.line_num

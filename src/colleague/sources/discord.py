@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, ConversationKind, Identity, Message, Record, Rejected
+from colleague.sources._csv import csv_rows
 from colleague.sources._jsonstream import json_head, open_json
 from colleague.sources._lines import numbered, open_text
 from colleague.sources._text import head_text
@@ -290,38 +291,27 @@ def _read_json(path: Path, ctx: ReadContext) -> Iterator[Record]:
 
 
 def _read_csv(path: Path, ctx: ReadContext) -> Iterator[Record]:
-    fh = open_text(path, errors="strict")
-    with fh:
+    with open_text(path, errors="strict") as fh:
         try:
             header_line = fh.readline()
         except UnicodeDecodeError as exc:
             raise ReadError(path, "line 1", f"text in {fh.encoding} ({exc.reason})") from exc
-        m = _CSV_HEAD.match(header_line)
-        if m is None:
-            raise ReadError(path, "line 1", "the DCE header AuthorID,Author,Date,Content,…")
-        sep = m.group("sep")
-        header = next(csv.reader([header_line], delimiter=sep))
-        cols = {name.strip(): i for i, name in enumerate(header) if name.strip()}
-        conv = _path_conversation(path)
-        yield conv
-        reader = csv.reader(fh, delimiter=sep, strict=True)
-        authors: dict[tuple[str, str], Identity] = {}
-        while True:
-            line = reader.line_num + 2  # +1: header read apart; +1: next physical line
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except UnicodeDecodeError as exc:
-                raise ReadError(path, f"line {line}", f"text in {fh.encoding} ({exc.reason})") from exc
-            except csv.Error as exc:
-                if "end of data" in str(exc):
-                    raise ReadError(path, f"line {line}", "a closing quote (file truncated?)") from exc
-                yield Rejected(f"line {line}", f"a CSV record ({exc})")
-                continue
-            if not row or row == [""]:
-                continue
-            yield _csv_message(row, cols, conv, ctx, f"line {line}", authors)
+    m = _CSV_HEAD.match(header_line)
+    if m is None:
+        raise ReadError(path, "line 1", "the DCE header AuthorID,Author,Date,Content,…")
+    sep = m.group("sep")
+    header = next(csv.reader([header_line], delimiter=sep))
+    cols = {name.strip(): i for i, name in enumerate(header) if name.strip()}
+    conv = _path_conversation(path)
+    yield conv
+    authors: dict[tuple[str, str], Identity] = {}
+    # width 0: DCE rows vary in length, so a short last row is no sign of truncation.
+    for row in csv_rows(path, 0, delimiter=sep, errors="strict"):
+        where = f"line {row.line}"
+        if row.cells is None:
+            yield Rejected(where, row.error or "a CSV record")
+        else:
+            yield _csv_message(row.cells, cols, conv, ctx, where, authors)
 
 
 def _csv_message(row: list[str], cols: dict[str, int], conv: Conversation, ctx: ReadContext,

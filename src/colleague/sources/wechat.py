@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from colleague.model import Conversation, Identity, Message, MessageKind, Record, Rejected
+from colleague.sources._csv import CsvRow, csv_header, csv_rows
 from colleague.sources._lines import head_lines, iter_lines
 from colleague.sources._time import epoch_auto, localize
-from colleague.sources._wechat_io import CsvRow, csv_header, csv_rows
 from colleague.sources.base import ReadContext, ReadError
 
 PLATFORM = "wechat"
