@@ -1,0 +1,1 @@
+"""Pure analyzers: PersonData in, claims with evidence out."""

@@ -1,0 +1,169 @@
+"""Load what distillation looks at for one person: their messages, the conversation around
+them, a team baseline and their documents — with bounded memory on large corpora."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import deque
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta, timezone
+
+from colleague.analyze.model import Doc, Msg, PersonData
+
+NEIGHBOURS = 3  # others' messages kept before and after each of the subject's messages
+BASELINE = 20_000  # team-baseline messages sampled evenly from everybody else
+
+
+def _dt(ts: int | None, tz: int | None) -> datetime | None:
+    if ts is None:
+        return None
+    zone = timezone(timedelta(minutes=tz)) if tz is not None else UTC
+    return datetime.fromtimestamp(ts / 1000, tz=zone)
+
+
+_COLS = (
+    "m.uid, m.ts, m.tz, m.text, i.person_id, m.conversation_id, c.name, c.platform,"
+    " m.reply_to, m.thread_id, m.extra, m.id"
+)
+_FROM = (
+    " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+    " LEFT JOIN identities i ON i.id = m.identity_id"
+)
+
+
+def _msg(row: tuple, mentions: dict[int, tuple[int, ...]]) -> Msg:
+    uid, ts, tz, text, pid, cid, cname, platform, reply_to, thread, extra, rowid = row
+    return Msg(
+        uid=uid,
+        ts=_dt(ts, tz),
+        text=text,
+        author=pid,
+        conversation=cid,
+        conversation_name=cname,
+        platform=platform,
+        reply_to=reply_to,
+        thread=thread,
+        mentions=mentions.get(rowid, ()),
+        extra=json.loads(extra) if extra else {},
+    )
+
+
+def _mentions(db: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[int, ...]]:
+    ids = sorted(set(rowids))
+    out: dict[int, list[int]] = {}
+    for i in range(0, len(ids), 900):
+        chunk = ids[i : i + 900]
+        for mid, pid in db.execute(
+            "SELECT x.message_id, i.person_id FROM mentions x JOIN identities i"
+            f" ON i.id = x.identity_id WHERE x.message_id IN ({','.join('?' * len(chunk))})"
+            " ORDER BY x.message_id, i.person_id",
+            chunk,
+        ):
+            out.setdefault(mid, []).append(pid)
+    return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
+
+
+def load_person(
+    db: sqlite3.Connection,
+    person_id: int,
+    *,
+    until_ms: int | None = None,
+    baseline_size: int = BASELINE,
+) -> PersonData:
+    """Everything about `person_id` written before `until_ms` (all of it when None)."""
+    name_row = db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
+    if name_row is None:
+        raise LookupError(f"no person with id {person_id}")
+    idents = db.execute(
+        "SELECT id, name, email, handle, native_id FROM identities WHERE person_id = ?",
+        (person_id,),
+    ).fetchall()
+    ident_ids = [r[0] for r in idents]
+    aliases = sorted({v for r in idents for v in r[1:] if v})
+    marks = ",".join("?" * len(ident_ids)) or "NULL"
+    time_cut = " AND (m.ts IS NULL OR m.ts < ?)" if until_ms is not None else ""
+    cut_args: tuple = (until_ms,) if until_ms is not None else ()
+
+    own_rows = db.execute(
+        f"SELECT {_COLS}{_FROM} WHERE m.identity_id IN ({marks}) AND m.kind = 'message'"
+        f"{time_cut} ORDER BY m.ts, m.id",
+        (*ident_ids, *cut_args),
+    ).fetchall()
+    own_rowids = {r[-1] for r in own_rows}
+    convs = sorted({r[5] for r in own_rows})
+
+    # Others' messages next to the subject's, conversation by conversation, in time order.
+    context_rows: list[tuple] = []
+    seen: set[int] = set()
+    for i in range(0, len(convs), 500):
+        chunk = convs[i : i + 500]
+        before: deque[tuple] = deque(maxlen=NEIGHBOURS)
+        after = 0
+        current = None
+        for row in db.execute(
+            f"SELECT {_COLS}{_FROM} WHERE m.conversation_id IN ({','.join('?' * len(chunk))})"
+            f" AND m.kind = 'message'{time_cut} ORDER BY m.conversation_id, m.ts, m.id",
+            (*chunk, *cut_args),
+        ):
+            if row[5] != current:
+                current, after = row[5], 0
+                before.clear()
+            if row[-1] in own_rowids:
+                for b in before:
+                    if b[-1] not in seen:
+                        seen.add(b[-1])
+                        context_rows.append(b)
+                before.clear()
+                after = NEIGHBOURS
+            elif after > 0:
+                after -= 1
+                if row[-1] not in seen:
+                    seen.add(row[-1])
+                    context_rows.append(row)
+            else:
+                before.append(row)
+    context_rows.sort(key=lambda r: (r[1] is None, r[1] or 0, r[-1]))
+
+    total = db.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
+    step = max(1, total // max(baseline_size, 1))
+    baseline_rows = db.execute(
+        f"SELECT {_COLS}{_FROM} WHERE m.id % ? = 0 AND m.kind = 'message'"
+        f" AND (m.identity_id IS NULL OR m.identity_id NOT IN ({marks})){time_cut}"
+        " ORDER BY m.id LIMIT ?",
+        (step, *ident_ids, *cut_args, baseline_size),
+    ).fetchall()
+
+    mentions = _mentions(db, [r[-1] for r in own_rows] + [r[-1] for r in context_rows])
+    docs = [
+        Doc(uid=did, title=title, text=text, kind=kind, created=_dt(created, None))
+        for did, title, text, kind, created in db.execute(
+            f"SELECT id, title, text, kind, created FROM documents WHERE identity_id IN ({marks})"
+            " ORDER BY id",
+            ident_ids,
+        )
+    ]
+    pids = {person_id} | {r[4] for r in context_rows if r[4] is not None}
+    pids |= {p for ms in mentions.values() for p in ms}
+    people: dict[int, str] = {}
+    bots: set[int] = set()
+    plist = sorted(pids)
+    for i in range(0, len(plist), 900):
+        chunk = plist[i : i + 900]
+        for pid, pname, bot in db.execute(
+            f"SELECT id, name, is_bot FROM people WHERE id IN ({','.join('?' * len(chunk))})", chunk
+        ):
+            people[pid] = pname
+            if bot:
+                bots.add(pid)
+    return PersonData(
+        person_id=person_id,
+        name=name_row[0],
+        aliases=tuple(aliases),
+        own=[_msg(r, mentions) for r in own_rows],
+        context=[_msg(r, mentions) for r in context_rows],
+        baseline=[_msg(r, {}) for r in baseline_rows],
+        documents=docs,
+        people=people,
+        bots=frozenset(bots),
+    )
