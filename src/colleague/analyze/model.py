@@ -109,3 +109,31 @@ class SectionNote:
     messages: int  # messages the analyzer looked at for this section
     claims: int
     enough: bool
+
+
+@dataclass
+class AnalyzerResult:
+    """What one analyzer returns: its claims and, per section it covers, how much stood
+    behind them (a section with too little evidence says so instead of padding)."""
+
+    claims: list[Claim]
+    notes: list[SectionNote]
+
+
+# The sections of a Skill, in the order they are written. work.md holds the work.* sections,
+# persona.md the persona.* ones.
+SECTIONS: tuple[str, ...] = (
+    "work.duties",  # what they own and are asked about (systems, repos, channels, documents)
+    "work.stack",  # technologies and tools they use
+    "work.rules",  # rules and standards they state or enforce, quotable
+    "work.workflows",  # procedures they describe, as ordered steps
+    "work.reviews",  # what they flag in reviews
+    "work.decisions",  # decisions they made and the reasons they gave
+    "work.problems",  # recurring problems and the fixes they used
+    "persona.expression",  # signature phrases vs the team, length, punctuation, emoji, mixing
+    "persona.examples",  # real quoted examples by situation
+    "persona.decisions",  # how they say yes and no, push back, escalate
+    "persona.interpersonal",  # who they talk with, how tone changes, reply latency
+    "persona.rhythm",  # active hours and weekdays, time to reply
+    "persona.boundaries",  # what they refuse or redirect
+)
