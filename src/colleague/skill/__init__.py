@@ -1,0 +1,1 @@
+"""Skills: build (claims → Skill), render (files), validate, write with versions."""
