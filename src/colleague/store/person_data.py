@@ -8,18 +8,26 @@ import sqlite3
 from collections import deque
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 
 from colleague.analyze.model import Doc, Msg, PersonData
 
-NEIGHBOURS = 3  # others' messages kept before and after each of the subject's messages
+# Others' messages kept before and after each of the subject's messages: what they answer,
+# who chased them, how others reacted.
+BEFORE = 2
+AFTER = 1
 BASELINE = 20_000  # team-baseline messages sampled evenly from everybody else
+
+
+@lru_cache(maxsize=256)
+def _zone(minutes: int | None) -> timezone:
+    return timezone(timedelta(minutes=minutes)) if minutes is not None else UTC
 
 
 def _dt(ts: int | None, tz: int | None) -> datetime | None:
     if ts is None:
         return None
-    zone = timezone(timedelta(minutes=tz)) if tz is not None else UTC
-    return datetime.fromtimestamp(ts / 1000, tz=zone)
+    return datetime.fromtimestamp(ts / 1000, tz=_zone(tz))
 
 
 _COLS = (
@@ -90,39 +98,42 @@ def load_person(
         f"{time_cut} ORDER BY m.ts, m.id",
         (*ident_ids, *cut_args),
     ).fetchall()
-    own_rowids = {r[-1] for r in own_rows}
     convs = sorted({r[5] for r in own_rows})
 
     # Others' messages next to the subject's, conversation by conversation, in time order.
-    context_rows: list[tuple] = []
-    seen: set[int] = set()
+    # A light first pass over ids picks the neighbours; only those rows are then loaded.
+    own_idents = set(ident_ids)
+    picked: list[int] = []
     for i in range(0, len(convs), 500):
         chunk = convs[i : i + 500]
-        before: deque[tuple] = deque(maxlen=NEIGHBOURS)
+        before: deque[int] = deque(maxlen=BEFORE)
         after = 0
         current = None
-        for row in db.execute(
-            f"SELECT {_COLS}{_FROM} WHERE m.conversation_id IN ({','.join('?' * len(chunk))})"
+        for rowid, cid, ident in db.execute(
+            f"SELECT m.id, m.conversation_id, m.identity_id FROM messages m"
+            f" WHERE m.conversation_id IN ({','.join('?' * len(chunk))})"
             f" AND m.kind = 'message'{time_cut} ORDER BY m.conversation_id, m.ts, m.id",
             (*chunk, *cut_args),
         ):
-            if row[5] != current:
-                current, after = row[5], 0
+            if cid != current:
+                current, after = cid, 0
                 before.clear()
-            if row[-1] in own_rowids:
-                for b in before:
-                    if b[-1] not in seen:
-                        seen.add(b[-1])
-                        context_rows.append(b)
+            if ident in own_idents:
+                picked.extend(before)
                 before.clear()
-                after = NEIGHBOURS
+                after = AFTER
             elif after > 0:
                 after -= 1
-                if row[-1] not in seen:
-                    seen.add(row[-1])
-                    context_rows.append(row)
+                picked.append(rowid)
             else:
-                before.append(row)
+                before.append(rowid)
+    picked = sorted(set(picked))
+    context_rows: list[tuple] = []
+    for i in range(0, len(picked), 900):
+        chunk = picked[i : i + 900]
+        context_rows += db.execute(
+            f"SELECT {_COLS}{_FROM} WHERE m.id IN ({','.join('?' * len(chunk))})", chunk
+        ).fetchall()
     context_rows.sort(key=lambda r: (r[1] is None, r[1] or 0, r[-1]))
 
     total = db.execute("SELECT max(id) FROM messages").fetchone()[0] or 0
