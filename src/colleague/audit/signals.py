@@ -59,7 +59,7 @@ _CONDITION_PATTERNS = [
     re.compile(r"\b(?:if|when|whenever|unless|otherwise|once|in case)\b", re.IGNORECASE),
 ]
 _STEP_WORDS = [
-    re.compile(r"(?:^|[，。；\s])(?:先|首先|然后|再|接着|最后|之后)(?=[^\s，。])"),
+    re.compile(r"(?:^|[，。；：\s]|就|要|应|需|请)(?:先|首先|然后|再|接着|最后|之后)(?=[^\s，。])"),
     re.compile(r"\b(?:first|then|next|after that|finally|afterwards)\b", re.IGNORECASE),
 ]
 _TIMELINE = re.compile(r"^\s*(?:\d{1,2}:\d{2}|(?:19|20)\d\d[-/年])")
