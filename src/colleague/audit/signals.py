@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from statistics import mean, pstdev
 
@@ -55,7 +56,7 @@ _NAME_PATTERNS = [
 _ZH_SYSTEM = re.compile(r"([\u4e00-\u9fffA-Za-z0-9]{1,6})(服务|系统|平台|集群|看板|大盘|频道|群)")
 
 _CONDITION_PATTERNS = [
-    re.compile(r"如果|若|假如|一旦|只要|万一|除非|否则|(?<![适相])当[^，。；\n]{1,30}(?:时|的时候)"),
+    re.compile(r"如果|若(?!干)|假如|一旦|只要|万一|除非|否则|(?<![适相])当[^，。；\n]{1,30}(?:时|的时候)"),
     re.compile(r"\b(?:if|when|whenever|unless|otherwise|once|in case)\b", re.IGNORECASE),
 ]
 _STEP_WORDS = [
@@ -223,6 +224,23 @@ def _parts(segs: list[Segment]) -> tuple[list[str], list[str], list[str]]:
     return prose, table, code
 
 
+def _concrete(sentence: str) -> bool:
+    return bool(_distinct(_NUMBER_PATTERNS, sentence) or count_names(sentence))
+
+
+def _weighted(sents: list[str], counter: Callable[[str], int]) -> int:
+    """Matches in sentences that carry a number or a name count fully; the rest count half
+    ("when in doubt", "so the process stays traceable" are what dilution leaves behind)."""
+    concrete = generic = 0
+    for s in sents:
+        n = counter(s)
+        if n and _concrete(s):
+            concrete += n
+        else:
+            generic += n
+    return concrete + generic // 2
+
+
 def signals(text: str, segs: list[Segment] | None = None) -> Signals:
     """Count every signal in a Markdown (or plain) text. Front matter is metadata: ignored.
 
@@ -241,7 +259,7 @@ def signals(text: str, segs: list[Segment] | None = None) -> Signals:
     sig.sentences = len(sents)
     sig.numbers = _distinct(_NUMBER_PATTERNS, content + "\n" + code)
     sig.names = count_names(content) + min(count_names(code), 3 * max(1, len(code_parts)))
-    sig.conditions = _distinct(_CONDITION_PATTERNS, content)
+    sig.conditions = _weighted(sentences_of(content), lambda t: _distinct(_CONDITION_PATTERNS, t))
     # A numbered item is a step only when it says something concrete: dilution keeps the list
     # (the look rules) but empties the items.
     ordered = sum(1 for s in segs if s.kind == "list_item" and s.marker[:1].isdigit()
@@ -250,7 +268,7 @@ def signals(text: str, segs: list[Segment] | None = None) -> Signals:
     sig.steps = ordered + timeline + _distinct(_STEP_WORDS, content)
     sig.incidents = len(_INCIDENT.findall(content)) + len(_DATED.findall(content))
     sig.verbatim = len(_VERBATIM.findall(content))
-    sig.reasons = len(_REASON.findall(content))
+    sig.reasons = _weighted(sentences_of(content), lambda t: len(_REASON.findall(t)))
     sig.hedges = len(_HEDGE.findall(content))
     sig.boilerplate = len(_BOILERPLATE.findall(content))
     sig.collapsed = len(_COLLAPSED.findall(content))
