@@ -7,7 +7,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from colleague.dilute.backup import (
 )
 from colleague.dilute.docx import DocxError, dilute_docx
 from colleague.dilute.engine import TextResult, dilute_markdown
+from colleague.dilute.names import person_names
 from colleague.dilute.policy import LEVELS, Level
 from colleague.dilute.report import FileReport, Report, removed_markdown
 from colleague.dilute.rewrite import Picker
@@ -45,7 +48,9 @@ class DiluteResult:
 def dilute_text(text: str, level: Level, seed: int = 0, name: str = "") -> TextResult:
     if level not in LEVELS:
         raise DiluteError(f"unknown level {level!r} (use {', '.join(LEVELS)})")
-    return dilute_markdown(text, level, Picker(seed), name)
+    picker = Picker(seed)
+    picker.known = frozenset(person_names(text))
+    return dilute_markdown(text, level, picker, name)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -99,6 +104,7 @@ def dilute_path(path: Path, level: Level, out: Path | None = None, backup: Path 
     single = path.is_file()
     target_root = out / path.name if single else out
     picker = Picker(seed)
+    picker.known = _known_names(path)
     reports: list[FileReport] = []
     entries: list[FileEntry] = []
     originals: dict[str, bytes] = {}
@@ -146,6 +152,38 @@ def dilute_path(path: Path, level: Level, out: Path | None = None, backup: Path 
     write_backup(backup, meta, entries, originals,
                  removed_markdown(reports, path.name, level))
     return DiluteResult(target_root, backup, str(meta["layout"]), report)
+
+
+def _known_names(path: Path) -> frozenset[str]:
+    """People named anywhere in the input: the subject in meta.json and everyone detected in
+    the text files, so a name is masked even where nothing around it says it is a name."""
+    names: set[str] = set()
+    for item in list_inputs(path):
+        if item.handling in ("markdown", "jsonl"):
+            names |= person_names(_decode(item.path.read_bytes())[0])
+        elif item.path.name == "meta.json":
+            try:
+                meta = json.loads(item.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            names |= _meta_names(meta)
+    return frozenset(n for n in names if len(n) >= 2)
+
+
+def _meta_names(meta: object) -> set[str]:
+    out: set[str] = set()
+    if isinstance(meta, dict):
+        for k, v in meta.items():
+            if isinstance(v, str) and k.lower() in ("name", "subject", "display_name",
+                                                    "full_name", "nickname", "person"):
+                if " " in v.strip() or not re.fullmatch(r"[a-z0-9-]+", v):
+                    out.add(v.strip())
+                    first = v.split()[0] if v.split() else ""
+                    if len(first) >= 3 and first[:1].isupper():
+                        out.add(first)
+            elif isinstance(v, dict):
+                out |= _meta_names(v)
+    return out
 
 
 def _mode_of(src_root: Path, dest: Path, out: Path, single: bool) -> int:

@@ -17,21 +17,34 @@ from colleague.dilute.policy import Category
 _I = re.IGNORECASE
 
 CRITICAL = re.compile(
-    r"加密|解密|密码|口令|密钥|私钥|证书|凭证|令牌|token|权限|鉴权|认证|授权|越权|脱敏|隐私|个人信息|"
+    r"加密|解密|密码|口令|密钥|私钥|凭证|令牌|token|权限|鉴权|认证|授权|越权|脱敏|隐私|个人信息|"
     r"身份证|手机号|敏感数据|敏感信息|数据保护|数据安全|信息安全|安全|合规|法务|法律|法规|监管|审计|"
     r"等保|GDPR|PIPL|个保法|保密|泄露|泄漏|备份|灾备|不得|严禁|禁止|违规|"
-    r"encrypt|decrypt|password|passphrase|secret|credential|private key|certificate|"
+    r"encrypt|decrypt|password|passphrase|secret|credential|private key|"
     r"access control|permission|authori[sz]|authenticat|least privilege|\bPII\b|personal data|"
     r"personal information|privacy|data protection|gdpr|hipaa|compliance|compliant|legal|"
     r"regulat|audit|security|secure|confidential|leak|backup|safety|must not|prohibited|forbidden",
     _I)
 
-OBLIGATION = re.compile(r"必须|务必|应当|应该|需要|要求|不得|不能|不可|禁止|严禁|\bmust\b|"
-                        r"\bshall\b|\bshould\b|required|\bnever\b|\balways\b", _I)
+# Words that make a line a compliance instruction by themselves.
+STRONG_CRITICAL = re.compile(
+    r"数据保护官|监管|合规|法务|法律|法规|个保法|等保|脱敏|加密|审计|GDPR|PIPL|HIPAA|\bDPO\b|"
+    r"regulator|regulatory|compliance|legal|data protection|encrypt|audit|\bPII\b|"
+    r"personal data|least privilege", _I)
+
+OBLIGATION = re.compile(r"必须|务必|应当|应该|需要|要求|不得|不能|不可|禁止|严禁|只能|只允许|一律|"
+                        r"须|需|要|别|不要|\bmust\b|\bshall\b|\bshould\b|\brequire|\bnever\b|"
+                        r"\balways\b|\bonly\b|do not|don't|forbidden|prohibited|not allowed|"
+                        r"\bneeds? to\b|\bhas to\b|\bhave to\b", _I)
+
+HARD_OBLIGATION = re.compile(r"必须|务必|不得|禁止|严禁|一律|\bmust\b|\bshall\b|forbidden|prohibited|"
+                             r"not allowed", _I)
 
 KEYWORDS: dict[Category, re.Pattern[str]] = {
     "incident": re.compile(
         r"事故|故障|宕机|挂了|挂掉|炸了|崩了|复盘|那次|上次|有一次|曾经|去年|当时|回滚了|告警风暴|"
+        r"事件|攻击者|被攻击|撞库|(?:19|20)\d\d\s?年\s?\d{1,2}\s?月|\battack(?:er|ed)?\b|"
+        r"\b(?:in|during|since) (?:[A-Z][a-z]+ )?(?:19|20)\d\d\b|"
         r"线上问题|\bP[0-3]\b|损失|影响了|incident|outage|post-?mortem|went down|last time|"
         r"once we|we once|back in|rolled back|broke production|took down|root cause|"
         r"that time|the day", _I),
@@ -61,8 +74,8 @@ SECTION_HINTS: list[tuple[re.Pattern[str], Category]] = [
     (re.compile(r"安全|合规|隐私|法务|数据保护|security|compliance|privacy|legal|safety", _I),
      "critical"),
     (re.compile(r"事故|故障|复盘|incident|outage|postmortem|post-mortem|war stor", _I), "incident"),
-    (re.compile(r"坑|注意事项|陷阱|问题|pitfall|gotcha|caveat|problem|don'?ts|warning|lesson", _I),
-     "pitfall"),
+    (re.compile(r"坑|注意事项|陷阱|问题|经验|教训|避免|pitfall|gotcha|caveat|problem|don'?ts|"
+                r"warning|lesson|reject|anti-?pattern|mistake", _I), "pitfall"),
     (re.compile(r"协作|人脉|联系人|对接|找谁|人际|people|contact|who to|interpersonal|"
                 r"collaborat|escalat|network|stakeholder", _I), "people"),
     (re.compile(r"背景|为什么|历史|决策|why|background|context|history|decision|rationale", _I),
@@ -70,12 +83,19 @@ SECTION_HINTS: list[tuple[re.Pattern[str], Category]] = [
     (re.compile(r"persona|性格|表达|语气|口头禅|风格|示例|例子|说话|沟通风格|layer\s*[0-5]|"
                 r"part\s*b|expression|examples?|tone|voice|style|boundar|rhythm|边界|作息", _I),
      "persona"),
-    (re.compile(r"规则|流程|步骤|经验|判断|标准|规范|review|评审|workflow|procedure|rules?|"
+    (re.compile(r"规则|流程|步骤|判断|标准|规范|review|评审|workflow|procedure|rules?|"
                 r"steps?|heuristic|judg|checklist|runbook|how to|playbook|part\s*a", _I),
      "judgement"),
 ]
 
+LABEL = re.compile(r"^\W{0,3}(?:坑|注意|教训|提醒|警告|pitfall|gotcha|warning|caveat|lesson|"
+                   r"careful|note)\s*[:：]", _I)
+
 _QUOTED = re.compile(r"「[^」]{2,}」|“[^”]{2,}”|\"[^\"]{4,}\"")
+
+
+PRIORITY: tuple[Category, ...] = ("critical", "incident", "pitfall", "people", "tacit", "persona",
+                                  "judgement", "generic")
 
 
 @dataclass(frozen=True)
@@ -102,9 +122,17 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
              kind: str = "paragraph") -> Verdict:
     """The category of one segment's content."""
     concrete = concrete_count(text)
-    if CRITICAL.search(text):
-        return Verdict("critical", concrete, f"critical keyword {CRITICAL.search(text)[0]!r}")
     hint = section_hint(section)
+    strong = STRONG_CRITICAL.search(text)
+    if strong:
+        return Verdict("critical", concrete, f"compliance keyword {strong[0]!r}")
+    crit = CRITICAL.search(text)
+    # A security word alone (an incident about an attack) is not an instruction; a security
+    # word with an obligation, or an obligation in a security section, is — unless the line
+    # tells an incident and states no hard obligation.
+    told = KEYWORDS["incident"].search(text) and not HARD_OBLIGATION.search(text)
+    if crit and OBLIGATION.search(text) and not told:
+        return Verdict("critical", concrete, f"critical keyword {crit[0]!r} with an obligation")
     if hint == "critical" and OBLIGATION.search(text):
         return Verdict("critical", concrete, "obligation in a security/compliance section")
     scores: dict[Category, float] = {}
@@ -113,15 +141,20 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
         if hits:
             scores[cat] = scores.get(cat, 0.0) + 2.0 + 0.5 * min(hits - 1, 2)
     if hint and hint != "critical":
-        scores[hint] = scores.get(hint, 0.0) + 2.5
+        scores[hint] = scores.get(hint, 0.0) + 2.0
+    if LABEL.match(text):
+        scores["pitfall"] = scores.get("pitfall", 0.0) + 3.0
     if file_hint:
         scores[file_hint] = scores.get(file_hint, 0.0) + 1.0
     if _QUOTED.search(text) or kind == "blockquote":
         scores["persona"] = scores.get("persona", 0.0) + 1.5
     if kind == "code":
         scores["judgement"] = scores.get("judgement", 0.0) + 1.5
-    # Incident and pitfall outrank softer categories on a tie: they are what light removes.
-    order: list[Category] = ["incident", "pitfall", "people", "tacit", "persona", "judgement"]
+    # Any clear incident or pitfall signal wins: those are what even light dilution removes.
+    for cat in ("incident", "pitfall"):
+        if scores.get(cat, 0.0) >= 2.0:
+            return Verdict(cat, concrete, f"score {scores[cat]:.1f}")  # type: ignore[arg-type]
+    order: list[Category] = ["people", "tacit", "persona", "judgement"]
     if scores:
         best = max(order, key=lambda c: (scores.get(c, 0.0), -order.index(c)))
         if scores.get(best, 0.0) >= 2.0:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from colleague.dilute.classify import classify
+from colleague.dilute.classify import PRIORITY, classify
 from colleague.dilute.policy import Action, Category, Level, action_for
 from colleague.dilute.rewrite import (
     Picker,
@@ -62,10 +62,10 @@ def doc_lang(text: str) -> str:
 def dilute_unit(text: str, *, level: Level, picker: Picker, key: object,
                 kind: str = "paragraph", section: tuple[str, ...] = (),
                 file_hint: Category | None = None, default: str = "en",
-                step_role: str | None = None) -> tuple[Category, Action, str]:
+                step_role: str | None = None, category: Category | None = None
+                ) -> tuple[Category, Action, str]:
     """Category, action and new text for one block's content (no Markdown frame)."""
-    verdict = classify(text, section, file_hint, kind)
-    cat = verdict.category
+    cat = category or classify(text, section, file_hint, kind).category
     action = action_for(cat, level)
     lang = text_lang(text, default)  # type: ignore[arg-type]
     if step_role and cat != "critical" and action in ("generalise", "replace"):
@@ -89,7 +89,7 @@ def apply(text: str, category: Category, action: Action, *, picker: Picker, key:
                          strict=category == "critical", drop_conditions=True, collapse=True,
                          key=key)
     if category == "persona":
-        if has_quotes(text) and quote_share(text) >= 0.3:
+        if has_quotes(text) and quote_share(text) >= 0.8:
             masked = transform(text, picker=picker, default=d, numbers=True,  # type: ignore[arg-type]
                                drop_conditions=True, key=key)
             return neutral_quotes(masked, picker, d, key)  # type: ignore[arg-type]
@@ -129,10 +129,29 @@ def _step_roles(segs: list[Segment]) -> dict[int, str]:
     return roles
 
 
+def _twin_categories(segs: list[Segment], file_hint: Category | None) -> dict[int, Category]:
+    """Categories of prose blocks; in a bilingual document the Chinese and English versions of
+    a line (adjacent blocks of the same kind, one zh and one en) get the stronger of their two
+    categories, so both versions are diluted alike."""
+    cats: dict[int, Category] = {}
+    prose = [i for i, s in enumerate(segs) if s.kind in ("paragraph", "list_item", "blockquote")]
+    for i in prose:
+        cats[i] = classify(body(segs[i]), segs[i].section, file_hint, segs[i].kind).category
+    for a, b in zip(prose, prose[1:], strict=False):
+        sa, sb = segs[a], segs[b]
+        adjacent = all(segs[k].kind == "blank" for k in range(a + 1, b))
+        if (adjacent and sa.kind == sb.kind and sa.level == sb.level
+                and {sa.lang, sb.lang} == {"zh", "en"}):
+            best = min(cats[a], cats[b], key=PRIORITY.index)
+            cats[a] = cats[b] = best
+    return cats
+
+
 def _heading(text: str, level: Level, picker: Picker, key: object, default: str) -> str:
     if level == "light":
         return text
-    new = transform(text, picker=picker, default=default, numbers=True, key=key)  # type: ignore[arg-type]
+    new = transform(text, picker=picker, default=default, numbers=True, key=key,  # type: ignore[arg-type]
+                    bare_numbers=False)
     return new if new.strip() else text
 
 
@@ -186,6 +205,7 @@ def dilute_markdown(text: str, level: Level, picker: Picker, name: str = "",
     segs = segment(text)
     default = doc_lang(text)
     roles = _step_roles(segs) if level != "light" else {}
+    cats = _twin_categories(segs, file_hint)
     pieces: list[Piece] = []
     for i, seg in enumerate(segs):
         key = (name, i, seg.text)
@@ -222,7 +242,7 @@ def dilute_markdown(text: str, level: Level, picker: Picker, name: str = "",
             cat, action, new_body = dilute_unit(
                 content, level=level, picker=picker, key=key, kind=seg.kind,
                 section=seg.section, file_hint=file_hint, default=default,
-                step_role=roles.get(i))
+                step_role=roles.get(i), category=cats.get(i))
             new = seg.text if new_body == content else rebuild(seg, new_body)
         if new == seg.text:
             action = "keep" if cat in (STRUCTURE, "heading") else action

@@ -31,7 +31,8 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _CJK_RE = re.compile(f"[{CJK}]")
 
 # Public, well-known technology and business words are left alone (they are not internal names).
-PUBLIC = frozenset(["api", "apis", "sql", "http", "https", "json", "yaml", "xml", "csv", "html", "css", "cpu", "gpu", "ram", "ssd", "io", "qps", "tps", "rps", "sla", "slo", "sli", "ci", "cd", "pr", "prs", "mr", "url", "urls", "dns", "tls", "ssl", "vpn", "sso", "ldap", "oauth", "jwt", "ssh", "ftp", "tcp", "udp", "ip", "os", "id", "ids", "ui", "ux", "qa", "pm", "hr", "okr", "kpi", "faq", "todo", "tbd", "eta", "asap", "fyi", "diy", "ok", "cto", "ceo", "cfo", "vp", "tl", "rd", "ab", "cdn", "rpc", "grpc", "rest", "aws", "gcp", "oss", "s3", "ec2", "rds", "ecs", "k8s", "redis", "kafka", "mysql", "postgres", "postgresql", "mongodb", "sqlite", "oracle", "nginx", "linux", "unix", "macos", "windows", "ios", "android", "git", "github", "gitlab", "jira", "confluence", "slack", "excel", "word", "powerpoint", "markdown", "docker", "kubernetes", "helm", "jenkins", "grafana", "prometheus", "elasticsearch", "es", "kibana", "python", "java", "go", "golang", "rust", "javascript", "typescript", "node", "react", "vue", "spring", "django", "flask", "php", "ruby", "c", "c++", "bash", "shell", "zsh", "vim", "npm", "pip", "maven", "gradle", "chrome", "safari", "firefox", "utc", "gmt", "pdf", "ppt", "doc", "docx", "wiki", "email", "gdpr", "pii", "pci", "soc", "iso", "hipaa", "ccpa"])
+PUBLIC = frozenset(["api", "apis", "sql", "http", "https", "json", "yaml", "xml", "csv", "html", "css", "cpu", "gpu", "ram", "ssd", "io", "qps", "tps", "rps", "sla", "slo", "sli", "ci", "cd", "pr", "prs", "mr", "url", "urls", "dns", "tls", "ssl", "vpn", "sso", "ldap", "oauth", "jwt", "ssh", "ftp", "tcp", "udp", "ip", "os", "id", "ids", "ui", "ux", "qa", "pm", "hr", "okr", "kpi", "faq", "todo", "tbd", "eta", "asap", "fyi", "diy", "ok", "cto", "ceo", "cfo", "vp", "tl", "rd", "ab", "cdn", "rpc", "grpc", "rest", "aws", "gcp", "oss", "s3", "ec2", "rds", "ecs", "k8s", "redis", "kafka", "mysql", "postgres", "postgresql", "mongodb", "sqlite", "oracle", "nginx", "linux", "unix", "macos", "windows", "ios", "android", "git", "github", "gitlab", "jira", "confluence", "slack", "excel", "word", "powerpoint", "markdown", "docker", "kubernetes", "helm", "jenkins", "grafana", "prometheus", "elasticsearch", "es", "kibana", "python", "java", "go", "golang", "rust", "javascript", "typescript", "node", "react", "vue", "spring", "django", "flask", "php", "ruby", "c", "c++", "bash", "shell", "zsh", "vim", "npm", "pip", "maven", "gradle", "chrome", "safari", "firefox", "utc", "gmt", "pdf", "ppt", "doc", "docx", "wiki", "email", "gdpr", "pii", "pci", "soc", "iso", "hipaa", "ccpa", "dpo", "dpa", "ciso", "kyc", "aml", "mfa", "2fa", "otp", "sms",
+                    "dss", "lvs", "dba", "sre", "p99", "p95", "p50"])
 
 _ENGLISH_COMMON_CAPS = frozenset(["the", "a", "an", "if", "when", "then", "do", "don't", "dont", "never", "always", "please", "note", "this", "that", "these", "those", "it", "we", "you", "i", "they", "he", "she", "our", "your", "my", "before", "after", "during", "while", "unless", "because", "so", "but", "and", "or", "also", "for", "on", "in", "at", "to", "of", "by", "with", "from", "as", "is", "are", "be", "not", "no", "yes", "all", "any", "each", "every", "some", "most", "use", "make", "check", "ask", "keep", "avoid", "run", "deploy", "test", "write", "read", "review", "first", "second", "third", "next", "finally", "step", "steps", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december", "team", "teams", "owner", "owners", "everyone", "someone", "only", "even", "just", "still", "again", "here", "there", "what", "why", "how", "who", "where", "which", "until", "since", "once", "otherwise", "good", "bad", "ok", "okay", "thanks", "hi", "hello", "dear", "sure", "let", "let's", "tip", "warning", "important", "rule", "rules", "example"])
 
@@ -57,7 +58,9 @@ _ZH_SYSTEM_GENERIC = re.compile(
     r"^(?:这个|那个|整个|相关|内部|各个|各|本|此|该|业务|所有|其他|外部|第三方|现有|新的|旧的|"
     r"底层|上游|下游|对应|目标|测试|生产|线上|数据|操作|文件|后端|前端|客户|用户|监控|告警|日志|"
     r"缓存|消息|部署|发布|存储|配置|安全|权限|公司|团队|我们|你们|他们)")
-_ZH_FUNCTION = set("先在到把用从去给对向和与跟及或的了是就都也还再请要需找让由被将经过通问联系")
+_ZH_FUNCTION = set("先在到把用从去给对向和与跟及或的了是就都也还再请要需找让由被将经过通问联系发贴")
+_ZH_GROUP_GENERIC = re.compile(r"^(?:聊天|工作|相关|团队|微信|钉钉|飞书|企微|项目|内部|技术|各|大|"
+                               r"小|本|该|这个|那个|公司|部门|任何|所有|其他|对应)")
 _ZH_TEAM = re.compile(rf"(?:[A-Za-z]{{2,10}}\s?|[{CJK}]{{2,4}})(?:组|团队|小组|部门|中心|事业部)")
 _ZH_TEAM_GENERIC = re.compile(r"^(?:相关|我们|你们|他们|整个|各个|各|本|其他|对应|项目|业务|"
                               r"这个|那个|兄弟|合作|外部|内部|技术|研发|核心)(?:组|团队|小组|部门|中心|事业部)$")
@@ -113,6 +116,7 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|AM|PM)?\b|\b\d{1,2}\
                     rf"(?:凌晨|早上|上午|中午|下午|晚上|半夜)?[{_ZH_NUM}\d]{{1,3}}点(?:半|[{_ZH_NUM}\d]{{1,3}}分)?|"
                     r"(?:凌晨|半夜|深夜)")
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)+(?:[-+][\w.]+)?\b|\bv\d+(?:\.\d+)?\b")
+_SEVERITY = re.compile(r"\b(?:P[0-4]|SEV-?[0-4]|S[0-4])\b")
 _STEP_NO = re.compile(r"\b[Ss]tep\s+\d+\b|第\s*[\d一二三四五六七八九十]+\s*步")
 
 # --- conditions --------------------------------------------------------------------------------
@@ -159,8 +163,12 @@ def _unit_class(m: re.Match[str]) -> str:
     return ""
 
 
-def find_spans(text: str, *, numbers: bool = True) -> list[Span]:
-    """All concrete spans in `text`, non-overlapping, in order. Earlier finders win."""
+def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = frozenset()
+               ) -> list[Span]:
+    """All concrete spans in `text`, non-overlapping, in order. Earlier finders win.
+
+    `known` are names found elsewhere in the same input (a person's name in meta.json, an
+    @mention in another file): every literal occurrence is a person."""
     taken: list[Span] = []
 
     def add(start: int, end: int, kind: SpanKind, unit: str = "") -> None:
@@ -174,6 +182,12 @@ def find_spans(text: str, *, numbers: bool = True) -> list[Span]:
 
     for m in _CODE.finditer(text):
         add(m.start(), m.end(), "code")
+    for name in sorted(known, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            ok_left = m.start() == 0 or not (text[m.start() - 1].isalnum() and name[0].isascii())
+            ok_right = m.end() == len(text) or not (text[m.end()].isalnum() and name[-1].isascii())
+            if ok_left and ok_right:
+                add(m.start(), m.end(), "person")
     for m in _MDLINK.finditer(text):
         add(m.start(), m.end(), "link")
     for m in _URL.finditer(text):
@@ -185,7 +199,11 @@ def find_spans(text: str, *, numbers: bool = True) -> list[Span]:
     for m in _CHANNEL.finditer(text):
         add(m.start(), m.end(), "channel")
     for m in _ZH_GROUP.finditer(text):
-        add(m.start(), m.end(), "channel")
+        start = m.start()
+        while m.end() - start > 3 and text[start] in _ZH_FUNCTION:
+            start += 1
+        if not _ZH_GROUP_GENERIC.match(text[start:m.end()].strip("「“\"")):
+            add(start, m.end(), "channel")
     if numbers:
         for rx, kind in ((_DATE, "date"), (_CLOCK, "time"), (_VERSION, "version")):
             for m in rx.finditer(text):
@@ -236,6 +254,8 @@ def find_spans(text: str, *, numbers: bool = True) -> list[Span]:
                 and not (len(tok) >= 4 and tok.lower() in _ENGLISH_COMMON_CAPS)):
             add(m.start(), m.end(), "system")
     if numbers:
+        for m in _SEVERITY.finditer(text):
+            add(m.start(), m.end(), "number", "severity")
         for m in _STEP_NO.finditer(text):
             add(m.start(), m.end(), "number", "step")
         for m in _NUMBER.finditer(text):
@@ -282,3 +302,20 @@ def conditions(text: str) -> list[tuple[int, int]]:
     out = [(m.start(), m.end()) for rx in (ZH_COND, ZH_COND_TAIL, EN_COND_LEAD, EN_COND_TAIL)
            for m in rx.finditer(text)]
     return sorted(out)
+
+
+def person_names(text: str) -> set[str]:
+    """Names of people mentioned in `text` (to mask them wherever else they occur)."""
+    out: set[str] = set()
+    for sp in find_spans(text, numbers=False):
+        if sp.kind != "person":
+            continue
+        name = sp.text.lstrip("@")
+        if len(name) >= 2:
+            out.add(sp.text)
+            if sp.text.startswith("@"):
+                out.add(name)
+        words = name.split()
+        if len(words) >= 2 and len(words[0]) >= 3 and words[0].lower() not in _ENGLISH_COMMON_CAPS:
+            out.add(words[0])
+    return out

@@ -203,6 +203,7 @@ QUALITATIVE: dict[str, dict[PLang, tuple[str, str]]] = {
     "rate": {"zh": ("较高负载", "规定负载"), "en": ("a high load", "the set load")},
     "count": {"zh": ("若干", "规定数量的"), "en": ("several", "the required number of")},
     "step": {"zh": ("随后", "随后"), "en": ("Next", "Next")},
+    "severity": {"zh": ("高优先级", "规定级别"), "en": ("high priority", "the required severity")},
     "": {"zh": ("一定数量", "规定数值"), "en": ("a certain number", "the required value")},
     "threshold": {"zh": ("合理范围", "规定要求"), "en": ("a reasonable level",
                                                    "the required level")},

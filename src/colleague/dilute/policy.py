@@ -42,11 +42,11 @@ POLICY: dict[Category, dict[Level, Action]] = {
     "pitfall": {"light": "replace", "medium": "replace", "heavy": "replace"},
     "incident": {"light": "replace", "medium": "replace", "heavy": "replace"},
     "judgement": {"light": "keep", "medium": "generalise", "heavy": "replace"},
-    "people": {"light": "mask", "medium": "replace", "heavy": "replace"},
+    "people": {"light": "keep", "medium": "replace", "heavy": "replace"},
     "tacit": {"light": "keep", "medium": "replace", "heavy": "replace"},
     "persona": {"light": "keep", "medium": "replace", "heavy": "replace"},
     "generic": {"light": "keep", "medium": "mask", "heavy": "generalise"},
-    "critical": {"light": "mask", "medium": "generalise", "heavy": "generalise"},
+    "critical": {"light": "keep", "medium": "generalise", "heavy": "generalise"},
 }
 
 

@@ -55,6 +55,8 @@ class Picker:
         self.seed = seed
         self.used: set[str] = set()
         self.core_use: dict[str, int] = {}
+        self.frame_use: dict[str, int] = {}  # openers and tails: no frame worn out
+        self.known: frozenset[str] = frozenset()  # people's names found anywhere in the input
 
     def rng(self, *key: object) -> random.Random:
         return random.Random(stable_int(self.seed, *key))
@@ -65,21 +67,25 @@ class Picker:
     def sentence(self, category: str, lang: PLang, target: int, key: object,
                  avoid_cores: set[str]) -> str:
         rng = self.rng("sentence", category, lang, key, target)
-        best: tuple[float, str, str] | None = None
-        for text, core in _combos(category, lang):
+        best: tuple[float, str, str, str, str] | None = None
+        fu = self.frame_use
+        for text, core, op, tail in _combos(category, lang):
             if text in self.used or core in avoid_cores:
                 continue
             score = (abs(len(text) - target) / max(target, 1) + 0.2 * self.core_use.get(core, 0)
-                     + rng.random() * 0.15)
+                     + 0.12 * fu.get("o" + op, 0) * bool(op)
+                     + 0.12 * fu.get("t" + tail, 0) * bool(tail) + rng.random() * 0.15)
             if best is None or score < best[0]:
-                best = (score, text, core)
+                best = (score, text, core, op, tail)
         if best is None:  # every combination used: allow repeats rather than fail
-            text, core = _combos(category, lang)[stable_int(self.seed, key) % len(
-                _combos(category, lang))]
-            return text
-        self.used.add(best[1])
-        self.core_use[best[2]] = self.core_use.get(best[2], 0) + 1
-        return best[1]
+            combos = _combos(category, lang)
+            return combos[stable_int(self.seed, key) % len(combos)][0]
+        _, text, core, op, tail = best
+        self.used.add(text)
+        self.core_use[core] = self.core_use.get(core, 0) + 1
+        fu["o" + op] = fu.get("o" + op, 0) + 1
+        fu["t" + tail] = fu.get("t" + tail, 0) + 1
+        return text
 
     def paragraph(self, category: str, lang: PLang, target: int, key: object,
                   single: bool = False) -> str:
@@ -100,26 +106,26 @@ class Picker:
 
 
 @lru_cache(maxsize=64)
-def _combos(category: str, lang: PLang) -> list[tuple[str, str]]:
+def _combos(category: str, lang: PLang) -> list[tuple[str, str, str, str]]:
     cores = (ZH_CORES if lang == "zh" else EN_CORES)[category]
     openers = ZH_OPENERS if lang == "zh" else EN_OPENERS
     tails = ZH_TAILS if lang == "zh" else EN_TAILS
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str, str]] = []
     for core in cores:
         for op in openers:
             for tail in tails:
                 if "，" in core and tail and lang == "zh" and len(core) > 16:
                     continue  # two clauses plus a tail read as padding
                 if lang == "zh":
-                    out.append((f"{op}{core}{tail}。", core))
+                    out.append((f"{op}{core}{tail}。", core, op, tail))
                 else:
                     s = f"{op}{core}{tail}."
-                    out.append((s[0].upper() + s[1:], core))
+                    out.append((s[0].upper() + s[1:], core, op, tail))
     return out
 
 
 def _core_of(sentence: str, category: str, lang: PLang) -> str:
-    for text, core in _combos(category, lang):
+    for text, core, _, _ in _combos(category, lang):
         if text == sentence:
             return core
     return sentence
@@ -192,20 +198,20 @@ def _qualitative(span: Span, lang: PLang, strict: bool, text: str) -> str:
 
 def transform(text: str, *, picker: Picker, default: PLang, names: bool = True,
               numbers: bool = False, strict: bool = False, drop_conditions: bool = False,
-              collapse: bool = False, key: object = "") -> str:
+              collapse: bool = False, key: object = "", bare_numbers: bool = True) -> str:
     """Mask names (and, when asked, numbers, conditions and step chains) in `text`."""
-    if drop_conditions and not strict:
-        text = _drop_conditions(text, default)
+    if drop_conditions:
+        text = _drop_reasons(_drop_conditions(text, default))
     if collapse and not strict:
         text = _collapse_steps(text, picker, default, key)
     out: list[str] = []
     pos = 0
-    for span in find_spans(text, numbers=numbers):
+    for span in find_spans(text, numbers=numbers, known=picker.known):
         if span.kind in NAME_KINDS:
             if not names:
                 continue
-        elif not numbers:
-            continue
+        elif not numbers or (not bare_numbers and span.kind == "number" and not span.unit):
+            continue  # headings keep "Layer 0", "Step 3"
         lang = lang_at(text, span.start, span.end, default)
         new = (_role(span, lang, picker) if span.kind in NAME_KINDS
                else _qualitative(span, lang, strict, text))
@@ -262,6 +268,19 @@ def _drop_conditions(text: str, lang: PLang) -> str:
     return new
 
 
+_ZH_REASON = re.compile(r"[，,]\s*(?:因为|由于|之所以)[^。；;！!？?\n]*|(?:因为|由于)[^，,。；;\n]{1,60}[，,]\s*"
+                        r"(?:所以|因此)?")
+_EN_REASON = re.compile(r"[,;]?\s+(?:because|since|as otherwise|so that)\b[^.;!?\n]*|"
+                        r",\s+so\s+(?!that\b)[^.;!?\n]*", re.I)
+
+
+def _drop_reasons(text: str) -> str:
+    """Reasons are tacit knowledge: "…，因为 X" / "…, because X" lose the because-clause."""
+    new = _ZH_REASON.sub("", text)
+    new = _EN_REASON.sub("", new)
+    return new if new.strip(" ，,。.") else text
+
+
 def _collapse_steps(text: str, picker: Picker, lang: PLang, key: object) -> str:
     def summary(chunk: str) -> str:
         lg = text_lang(chunk, lang)
@@ -281,7 +300,7 @@ def _collapse_steps(text: str, picker: Picker, lang: PLang, key: object) -> str:
 
 def split_bilingual(text: str) -> list[tuple[str, PLang | None]]:
     """Runs of one language (None = separators and punctuation between them)."""
-    pieces = re.split(r"(\s+/\s+|\s*\|\s*|\s*[（(]\s*|\s*[）)]\s*|(?<=[。！？])\s*|(?<=[.!?])\s+)",
+    pieces = re.split(r"(\n\s*|\s+/\s+|\s*\|\s*|\s*[（(]\s*|\s*[）)]\s*|(?<=[。！？])\s*|(?<=[.!?])\s+)",
                       text)
     runs: list[tuple[str, PLang | None]] = []
     for i, p in enumerate(pieces):
@@ -341,7 +360,10 @@ def neutral_quotes(text: str, picker: Picker, default: PLang, key: object) -> st
         lang = text_lang(inner, default)
         bank = ZH_UTTERANCES if lang == "zh" else EN_UTTERANCES
         n += 1
-        return open_ + _fresh(bank, picker, (key, "quote", n)) + close
+        new = _fresh(bank, picker, (key, "quote", n), len(inner))
+        if inner[-1:] not in "。！？.!?":
+            new = new.rstrip("。！？.!?")
+        return open_ + new + close
 
     return _QUOTE.sub(swap, text)
 
@@ -369,14 +391,17 @@ def utterance(text: str, picker: Picker, default: PLang, key: object) -> str:
     return ("" if lang == "zh" else " ").join(parts)
 
 
-def _fresh(bank: tuple[str, ...], picker: Picker, key: object) -> str:
+def _fresh(bank: tuple[str, ...], picker: Picker, key: object, size: int = 0) -> str:
+    """An unused entry of `bank` (closest in length to `size` when given)."""
     start = stable_int(picker.seed, key) % len(bank)
-    for i in range(len(bank)):
-        cand = bank[(start + i) % len(bank)]
+    order = [bank[(start + i) % len(bank)] for i in range(len(bank))]
+    if size:
+        order.sort(key=lambda c: abs(len(c) - size))
+    for cand in order:
         if cand not in picker.used:
             picker.used.add(cand)
             return cand
-    return bank[start]
+    return order[0]
 
 
 def code_lines(body: str, info: str, picker: Picker, default: PLang, key: object) -> str:
