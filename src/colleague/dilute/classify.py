@@ -43,13 +43,13 @@ HARD_OBLIGATION = re.compile(r"必须|务必|不得|禁止|严禁|一律|\bmust\
 KEYWORDS: dict[Category, re.Pattern[str]] = {
     "incident": re.compile(
         r"事故|故障|宕机|挂了|挂掉|炸了|崩了|复盘|那次|上次|有一次|曾经|去年|当时|回滚了|告警风暴|"
-        r"事件|攻击者|被攻击|撞库|(?:19|20)\d\d\s?年\s?\d{1,2}\s?月|\battack(?:er|ed)?\b|"
+        r"事件|攻击者|被攻击|撞库|(?:19|20)\d\d\s?年|\battack(?:er|ed)?\b|"
         r"\b(?:in|during|since) (?:[A-Z][a-z]+ )?(?:19|20)\d\d\b|"
         r"线上问题|\bP[0-3]\b|损失|影响了|incident|outage|post-?mortem|went down|last time|"
         r"once we|we once|back in|rolled back|broke production|took down|root cause|"
         r"that time|the day", _I),
     "pitfall": re.compile(
-        r"坑|注意|小心|千万|切记|(?<![特区分个识类级])别(?![人的])|不要|避免|容易|会导致|否则|踩|陷阱|一定要|务必|记得|"
+        r"坑|注意|小心|千万|切记|不能|(?<![特区分个识类级])别(?![人的])|不要|避免|容易|会导致|否则|踩|陷阱|一定要|务必|记得|"
         r"gotcha|pitfall|careful|beware|don't|do not|never|watch out|trap|avoid|otherwise|"
         r"make sure|remember to|easy to|will break|breaks", _I),
     "people": re.compile(
@@ -73,7 +73,8 @@ KEYWORDS: dict[Category, re.Pattern[str]] = {
 SECTION_HINTS: list[tuple[re.Pattern[str], Category]] = [
     (re.compile(r"安全|合规|隐私|法务|数据保护|security|compliance|privacy|legal|safety", _I),
      "critical"),
-    (re.compile(r"事故|故障|复盘|incident|outage|postmortem|post-mortem|war stor", _I), "incident"),
+    (re.compile(r"事故|故障|复盘|时间线|根因|经过|incident|outage|postmortem|post-mortem|war stor|"
+                r"timeline|root cause", _I), "incident"),
     (re.compile(r"坑|注意事项|陷阱|问题|经验|教训|避免|pitfall|gotcha|caveat|problem|don'?ts|"
                 r"warning|lesson|reject|anti-?pattern|mistake", _I), "pitfall"),
     (re.compile(r"协作|人脉|联系人|对接|找谁|人际|people|contact|who to|interpersonal|"
@@ -112,10 +113,28 @@ def concrete_count(text: str) -> int:
 def section_hint(section: tuple[str, ...]) -> Category | None:
     """The innermost heading that says what kind of section this is."""
     for title in reversed(section):
-        for rx, cat in SECTION_HINTS:
-            if rx.search(title):
-                return cat
+        cat = _title_hint(title)
+        if cat:
+            return cat
     return None
+
+
+def _title_hint(title: str) -> Category | None:
+    for rx, cat in SECTION_HINTS:
+        if rx.search(title):
+            return cat
+    return None
+
+
+def section_weights(section: tuple[str, ...]) -> dict[Category, float]:
+    """The innermost heading speaks loudest (2.0); outer headings and the document title only
+    lean (1.0) — "Incident Runbook" in a title does not make every trigger an incident."""
+    out: dict[Category, float] = {}
+    for depth, title in enumerate(reversed(section)):
+        cat = _title_hint(title)
+        if cat and cat != "critical" and cat not in out:
+            out[cat] = 2.0 if depth == 0 and len(section) > 1 else 1.0
+    return out
 
 
 def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | None = None,
@@ -140,8 +159,8 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
         hits = len(rx.findall(text))
         if hits:
             scores[cat] = scores.get(cat, 0.0) + 2.0 + 0.5 * min(hits - 1, 2)
-    if hint and hint != "critical":
-        scores[hint] = scores.get(hint, 0.0) + 2.0
+    for cat, w in section_weights(section).items():
+        scores[cat] = scores.get(cat, 0.0) + w
     if LABEL.match(text):
         scores["pitfall"] = scores.get("pitfall", 0.0) + 3.0
     if file_hint:
@@ -151,10 +170,15 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
     if kind == "code":
         scores["judgement"] = scores.get("judgement", 0.0) + 1.5
     # Any clear incident or pitfall signal wins: those are what even light dilution removes.
-    for cat in ("incident", "pitfall"):
-        if scores.get(cat, 0.0) >= 2.0:
-            return Verdict(cat, concrete, f"score {scores[cat]:.1f}")  # type: ignore[arg-type]
     order: list[Category] = ["people", "tacit", "persona", "judgement"]
+    softer = max((scores.get(c, 0.0) for c in order), default=0.0)
+    risky = {c: scores.get(c, 0.0) for c in ("incident", "pitfall")}
+    top: Category = "incident" if risky["incident"] >= risky["pitfall"] else "pitfall"
+    # A warning or a past incident that carries concrete detail is exactly what a reader
+    # would act on: it wins over softer readings of the same line.
+    keyword_hit = any(KEYWORDS[c].search(text) for c in ("incident", "pitfall"))
+    if risky[top] >= 2.0 and (sum(risky.values()) >= softer or (keyword_hit and concrete)):
+        return Verdict(top, concrete, f"score {risky[top]:.1f}")
     if scores:
         best = max(order, key=lambda c: (scores.get(c, 0.0), -order.index(c)))
         if scores.get(best, 0.0) >= 2.0:
