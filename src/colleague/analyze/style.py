@@ -475,7 +475,7 @@ def _phrase_claim(p: _Phrase, lang: Lang) -> Claim:
         text = (f"常用“{q}”收尾：{own} 的消息以它结束（团队 {team}）" if lang == "zh"
                 else f'Signs off with "{q}": {own} of their messages end with it (the team: {team})')
     elif p.kind == "p":
-        text = (f"口头禅“{q}”：出现在 {own} 的消息里（团队 {team}）" if lang == "zh"
+        text = (f"常说“{q}”：出现在 {own} 的消息里（团队 {team}）" if lang == "zh"
                 else f'Signature phrase "{q}": in {own} of their messages (the team: {team})')
     else:
         text = (f"常用词“{q}”：出现在 {own} 的消息里（团队 {team}）" if lang == "zh"
