@@ -18,11 +18,11 @@ _I = re.IGNORECASE
 
 CRITICAL = re.compile(
     r"加密|解密|密码|口令|密钥|私钥|凭证|令牌|token|权限|鉴权|认证|授权|越权|脱敏|隐私|个人信息|"
-    r"身份证|手机号|敏感数据|敏感信息|数据保护|数据安全|信息安全|安全|合规|法务|法律|法规|监管|审计|"
+    r"身份证|手机号|卡号|银行卡|敏感数据|敏感信息|数据保护|数据安全|信息安全|安全|合规|法务|法律|法规|监管|审计|"
     r"等保|GDPR|PIPL|个保法|保密|泄露|泄漏|备份|灾备|不得|严禁|禁止|违规|"
     r"encrypt|decrypt|password|passphrase|secret|credential|private key|"
     r"access control|permission|authori[sz]|authenticat|least privilege|\bPII\b|personal data|"
-    r"personal information|privacy|data protection|gdpr|hipaa|compliance|compliant|legal|"
+    r"personal information|card numbers?|credit card|\bssn\b|social security|privacy|data protection|gdpr|hipaa|compliance|compliant|legal|"
     r"regulat|audit|security|secure|confidential|leak|backup|safety|must not|prohibited|forbidden",
     _I)
 
@@ -40,10 +40,12 @@ OBLIGATION = re.compile(r"必须|务必|应当|应该|需要|要求|不得|不�
 HARD_OBLIGATION = re.compile(r"必须|务必|不得|禁止|严禁|一律|\bmust\b|\bshall\b|forbidden|prohibited|"
                              r"not allowed", _I)
 
+IMPERATIVE_NO = re.compile(r"^\W*(?:never|don't|do not|no one may|only)\b|^\W*(?:不要|别|切勿|只能)", _I)
+
 KEYWORDS: dict[Category, re.Pattern[str]] = {
     "incident": re.compile(
         r"事故|故障|宕机|挂了|挂掉|炸了|崩了|复盘|那次|上次|有一次|曾经|去年|当时|回滚了|告警风暴|"
-        r"事件|攻击者|被攻击|撞库|(?:19|20)\d\d\s?年|\battack(?:er|ed)?\b|"
+        r"事件|攻击者|被攻击|撞库|才发现|推错|搞错|出事|(?:19|20)\d\d\s?年|\battack(?:er|ed)?\b|"
         r"\b(?:in|during|since) (?:[A-Z][a-z]+ )?(?:19|20)\d\d\b|"
         r"线上问题|\bP[0-3]\b|损失|影响了|incident|outage|post-?mortem|went down|last time|"
         r"once we|we once|back in|rolled back|broke production|took down|root cause|"
@@ -152,7 +154,7 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
     told = KEYWORDS["incident"].search(text) and not HARD_OBLIGATION.search(text)
     if crit and OBLIGATION.search(text) and not told:
         return Verdict("critical", concrete, f"critical keyword {crit[0]!r} with an obligation")
-    if hint == "critical" and OBLIGATION.search(text):
+    if hint == "critical" and (HARD_OBLIGATION.search(text) or IMPERATIVE_NO.match(text)):
         return Verdict("critical", concrete, "obligation in a security/compliance section")
     scores: dict[Category, float] = {}
     for cat, rx in KEYWORDS.items():

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from colleague.dilute.classify import PRIORITY, classify
 from colleague.dilute.policy import Action, Category, Level, action_for
 from colleague.dilute.rewrite import (
+    _TRAILING_CITES,
     Picker,
     code_lines,
     has_quotes,
@@ -155,6 +156,10 @@ def _heading(text: str, level: Level, picker: Picker, key: object, default: str)
     return new if new.strip() else text
 
 
+_FREE_TEXT_KEYS = frozenset({"description", "summary", "title", "about", "when_to_use",
+                             "trigger", "triggers", "purpose"})
+
+
 def _frontmatter(seg: Segment, level: Level, picker: Picker, key: object, default: str) -> str:
     if level == "light":
         return seg.text
@@ -162,8 +167,9 @@ def _frontmatter(seg: Segment, level: Level, picker: Picker, key: object, defaul
     out: list[str] = []
     for n, line in enumerate(lines):
         m = re.match(r"^(\s*[\w.-]+\s*:\s*)(.*)$", line)
-        if m and m.group(1).strip().rstrip(":").strip() in ("name", "version", "license", "slug"):
-            out.append(line)
+        key_name = m.group(1).strip().rstrip(":").strip().lower() if m else ""
+        if not m or key_name not in _FREE_TEXT_KEYS or not m.group(2).strip():
+            out.append(line)  # name, metadata, versions: structure the Skill loader needs
             continue
         head, value = (m.group(1), m.group(2)) if m else ("", line)
         new = transform(value, picker=picker, default=default, numbers=True,  # type: ignore[arg-type]
@@ -271,7 +277,10 @@ def _balance_length(pieces: list[Piece], picker: Picker, default: str) -> None:
         extra = picker.paragraph(p.category if p.category != "critical" else "generic", lang,
                                  min(int(lo * orig - cur) + 4, 60 if lang == "zh" else 140),
                                  ("pad", p.index, rounds), single=True)
-        p.diluted = seg_text + ("" if lang == "zh" else " ") + extra + eol
+        m = _TRAILING_CITES.search(seg_text)
+        cut = m.start() if m and m.start() > 0 else len(seg_text)
+        p.diluted = (seg_text[:cut] + ("" if lang == "zh" else " ") + extra + seg_text[cut:]
+                     + eol)
         cur = sum(len(q.diluted) for q in pieces)
         rounds += 1
     rounds = 0
@@ -279,9 +288,11 @@ def _balance_length(pieces: list[Piece], picker: Picker, default: str) -> None:
         p = candidates[rounds % len(candidates)]
         seg_text = p.diluted.rstrip("\r\n")
         eol = p.diluted[len(seg_text):]
-        cut = max(seg_text.rfind("。", 0, len(seg_text) - 1), seg_text.rfind(". ", 0,
-                  len(seg_text) - 1))
-        if cut > len(seg_text) // 3:
-            p.diluted = seg_text[:cut + 1] + eol
+        m = _TRAILING_CITES.search(seg_text)
+        tail = m.group(0) if m and m.start() > 0 else ""
+        core = seg_text[:len(seg_text) - len(tail)]
+        cut = max(core.rfind("。", 0, len(core) - 1), core.rfind(". ", 0, len(core) - 1))
+        if cut > len(core) // 3:
+            p.diluted = core[:cut + 1] + tail + eol
             cur = sum(len(q.diluted) for q in pieces)
         rounds += 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-SpanKind = Literal["code", "link", "url", "email", "person", "system", "team", "channel",
+SpanKind = Literal["cite", "code", "link", "url", "email", "person", "system", "team", "channel",
                    "number", "date", "time", "version", "threshold"]
 
 
@@ -45,6 +45,8 @@ SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗郑梁�
             "邵万钱严覃武戴莫孔向汤")
 
 _CODE = re.compile(r"`+[^`\n]+`+")
+_CITE = re.compile(r"\[(?:E\d+(?:\s*[,，]\s*E\d+)*)\]")
+_SKILL_FILE = re.compile(r"(?:SKILL|work|persona|meta|evidence|README)\.(?:md|json|jsonl)")
 _MDLINK = re.compile(r"!?\[([^\]\n]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s)>\]）」』，。]+|\bwww\.[^\s)>\]）」』，。]+")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
@@ -59,6 +61,7 @@ _ZH_SYSTEM_GENERIC = re.compile(
     r"底层|上游|下游|对应|目标|测试|生产|线上|数据|操作|文件|后端|前端|客户|用户|监控|告警|日志|"
     r"缓存|消息|部署|发布|存储|配置|安全|权限|公司|团队|我们|你们|他们)")
 _ZH_FUNCTION = set("先在到把用从去给对向和与跟及或的了是就都也还再请要需找让由被将经过通问联系发贴")
+_ZH_VERBISH = set("把到在贴发里的给向和让被说问找进拉")
 _ZH_GROUP_GENERIC = re.compile(r"^(?:聊天|工作|相关|团队|微信|钉钉|飞书|企微|项目|内部|技术|各|大|"
                                r"小|本|该|这个|那个|公司|部门|任何|所有|其他|对应)")
 _ZH_TEAM = re.compile(rf"(?:[A-Za-z]{{2,10}}\s?|[{CJK}]{{2,4}})(?:组|团队|小组|部门|中心|事业部)")
@@ -180,8 +183,16 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         if not _overlaps(sp, taken):
             taken.append(sp)
 
+    for m in _CITE.finditer(text):
+        taken.append(Span(m.start(), m.end(), "cite", m.group(0)))  # [E12]: kept as is
     for m in _CODE.finditer(text):
-        add(m.start(), m.end(), "code")
+        inner = m.group(0).strip("`")
+        if _SKILL_FILE.fullmatch(inner):
+            taken.append(Span(m.start(), m.end(), "cite", m.group(0)))
+        elif re.fullmatch(r"[A-Za-z][\w.\-:/]*", inner):
+            add(m.start(), m.end(), "system")  # `pay-router`: a name, not a command
+        else:
+            add(m.start(), m.end(), "code")
     for name in sorted(known, key=len, reverse=True):
         for m in re.finditer(re.escape(name), text):
             ok_left = m.start() == 0 or not (text[m.start() - 1].isalnum() and name[0].isascii())
@@ -202,7 +213,9 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         start = m.start()
         while m.end() - start > 3 and text[start] in _ZH_FUNCTION:
             start += 1
-        if not _ZH_GROUP_GENERIC.match(text[start:m.end()].strip("「“\"")):
+        name = text[start:m.end()].strip("「“\"」”")
+        quoted = text[m.start()] in "「“\""
+        if not _ZH_GROUP_GENERIC.match(name) and (quoted or not set(name) & _ZH_VERBISH):
             add(start, m.end(), "channel")
     if numbers:
         for rx, kind in ((_DATE, "date"), (_CLOCK, "time"), (_VERSION, "version")):
@@ -234,10 +247,13 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         start = m.start()
         while m.end() - start > 4 and text[start] in _ZH_FUNCTION:
             start += 1  # "先在天枢平台" → "天枢平台"
-        if not _ZH_SYSTEM_GENERIC.match(text[start:m.end()]):
+        cand = text[start:m.end()]
+        if not _ZH_SYSTEM_GENERIC.match(cand) and "的" not in cand:
             add(start, m.end(), "system")
     for m in _IDENT.finditer(text):
         tok = m.group(0)
+        if _SKILL_FILE.fullmatch(tok):
+            continue
         if tok.lower() in _COMMON_HYPHEN or tok.lower().rstrip(".") in _COMMON_HYPHEN:
             continue
         if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", tok) and not _looks_internal(tok):
@@ -263,7 +279,7 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
             kind: SpanKind = "threshold" if m.group("cmp") else "number"
             add(m.start(), m.end(), kind, unit)
     taken.sort(key=lambda s: s.start)
-    return taken
+    return [t for t in taken if t.kind != "cite"]
 
 
 _EN_PREFIXES = ("non-", "pre-", "re-", "self-", "co-", "multi-", "cross-", "well-", "high-",

@@ -114,6 +114,8 @@ def _combos(category: str, lang: PLang) -> list[tuple[str, str, str, str]]:
     for core in cores:
         for op in openers:
             for tail in tails:
+                if _echoes(core, tail, lang):
+                    continue  # "记录处理过程，并做好必要的记录"
                 if "，" in core and tail and lang == "zh" and len(core) > 16:
                     continue  # two clauses plus a tail read as padding
                 if lang == "zh":
@@ -124,6 +126,21 @@ def _combos(category: str, lang: PLang) -> list[tuple[str, str, str, str]]:
     return out
 
 
+_EN_STOP = frozenset(["and", "the", "a", "an", "to", "of", "so", "as", "in", "on", "with", "for", "where", "needed", "usual"])
+
+
+def _echoes(core: str, tail: str, lang: PLang) -> bool:
+    if not tail:
+        return False
+    if lang == "zh":
+        grams = {tail[i:i + 2] for i in range(len(tail) - 1)}
+        grams = {g for g in grams if _CJK_CHAR.match(g[0]) and _CJK_CHAR.match(g[1])
+                 and g not in ("必要", "相关")}
+        return any(g in core for g in grams)
+    words = {w for w in re.findall(r"[a-z]+", tail.lower()) if w not in _EN_STOP and len(w) > 3}
+    return bool(words & set(re.findall(r"[a-z]+", core.lower())))
+
+
 def _core_of(sentence: str, category: str, lang: PLang) -> str:
     for text, core, _, _ in _combos(category, lang):
         if text == sentence:
@@ -132,12 +149,14 @@ def _core_of(sentence: str, category: str, lang: PLang) -> str:
 
 
 def lang_at(text: str, start: int, end: int, default: PLang) -> PLang:
-    """The language around a span: CJK next to it means Chinese."""
+    """The language around a span: a Chinese name or CJK next to it means Chinese."""
+    wide = text[max(0, start - 5):start] + text[end:end + 5]
+    if _CJK_CHAR.search(text[start:end]):
+        return "zh" if _CJK_CHAR.search(wide) or default == "zh" else "en"
     window = text[max(0, start - 3):start] + text[end:end + 3]
-    if _CJK_CHAR.search(window):
-        return "zh"
-    if re.search(r"[A-Za-z]", window):
-        return "en"
+    cjk, latin = bool(_CJK_CHAR.search(window)), bool(re.search(r"[A-Za-z]", window))
+    if cjk != latin:
+        return "zh" if cjk else "en"
     return default
 
 
@@ -238,6 +257,9 @@ def _sentence_start(out: list[str], before: str) -> bool:
 def _tidy(text: str) -> str:
     text = re.sub(r"(相关负责人|相关系统|相关团队|the owner|the relevant system)([、/和及或, ]+\1)+",
                   r"\1", text)
+    text = re.sub(r"(相应沟通渠道|团队沟通群|常用渠道)\s*(?:频道|群里|群)", lambda m: m.group(1) + (
+        "里" if m.group(0).endswith("里") else ""), text)
+    text = re.sub(r"(the usual channel|the team channel|the relevant channel) channel", r"\1", text)
     text = re.sub(r"\bthe the\b", "the", text)
     text = re.sub(r"\b(a|an) (a|an|the) ", r"\2 ", text)
     return text
@@ -307,8 +329,9 @@ def split_bilingual(text: str) -> list[tuple[str, PLang | None]]:
         if not p:
             continue
         lang: PLang | None = None if i % 2 else text_lang(p)
-        if lang is not None and not re.search(r"[A-Za-z\u4e00-\u9fff]", p):
-            lang = None
+        if lang is not None and len(_CJK_CHAR.findall(p)) < 2 and len(
+                re.findall(r"[A-Za-z]{2,}", p)) < 2:
+            lang = None  # "[E2]", "3.", a stray code name: not a sentence in a language
         if runs and runs[-1][1] == lang and lang is not None:
             runs[-1] = (runs[-1][0] + p, lang)
         elif runs and lang is None and runs[-1][1] is None:
@@ -328,9 +351,17 @@ def split_bilingual(text: str) -> list[tuple[str, PLang | None]]:
     return merged
 
 
+_TRAILING_CITES = re.compile(r"(?:\s*\[E\d+(?:\s*[,，]\s*E\d+)*\])+\s*$")
+
+
 def replace_prose(text: str, category: str, picker: Picker, default: PLang, key: object,
                   single: bool = False) -> str:
-    """Generic sentences of `category` in place of `text`, per language run."""
+    """Generic sentences of `category` in place of `text`, per language run. Trailing
+    evidence citations ([E3]) stay: they are the Skill's structure, not know-how."""
+    m = _TRAILING_CITES.search(text)
+    if m and m.start() > 0:
+        return replace_prose(text[:m.start()], category, picker, default, key,
+                             single) + m.group(0)
     runs = split_bilingual(text)
     langs = {lg for _, lg in runs if lg}
     if len(langs) <= 1:
