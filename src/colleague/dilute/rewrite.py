@@ -201,6 +201,12 @@ def _qualitative(span: Span, lang: PLang, strict: bool, text: str) -> str:
             word = word.removeprefix("at ")
         return word
     unit = span.unit
+    after = text[span.end:span.end + 2]
+    if not unit and lang == "en" and re.match(r"\s[a-z]", after):
+        # "the last 4 digits" → "the last few digits"; "3 replicas" → "several replicas"
+        before = text[:span.start].rstrip().lower()
+        return "few" if before.endswith(("last", "first", "next")) else (
+            "a few" if strict else "several")
     word = QUALITATIVE.get(unit, QUALITATIVE[""])[lang][idx]
     if unit == "count":
         m = re.search(r"(次|遍|个|台|人|位|倍|核|副本|实例|节点|轮|批|项|单|笔|级|x|times|retries|"
