@@ -78,8 +78,9 @@ def test_identify_extensionless_files(tmp_path: Path) -> None:
 
 def test_linux_mips_every_file(ctx: ReadContext) -> None:
     folder = shared_path(*LIST)
-    files = sorted(folder.glob("*.mbox"))
-    assert len(files) == 15
+    # The staged set grows over time (38 addresses are planned): read whatever is there.
+    files = sorted(f for f in folder.glob("*.mbox") if f.stat().st_size)
+    assert len(files) >= 15
     for path in files:
         assert registry.identify(path).name == "mbox", path  # type: ignore[union-attr]
         records = list(MboxReader().read(path, ctx))

@@ -37,12 +37,17 @@ def cjk_ratio(text: str) -> float:
 
 
 def detect_lang(texts: Iterable[str]) -> Lang:
-    """'zh' when Chinese characters make up at least 30% of the letters overall."""
-    cjk = latin = 0
+    """The language most of the messages are written in: 'zh' when messages that are mainly
+    Chinese are at least as many as those that are mainly English (a message votes once,
+    however long, so a few long English mails do not outvote daily Chinese chat)."""
+    zh = en = 0
     for t in texts:
-        cjk += len(_CJK.findall(t))
-        latin += sum(len(w) for w in _LATIN_WORD.findall(t))
-    return "zh" if cjk and cjk >= 0.3 * (cjk + latin) else "en"
+        ratio = cjk_ratio(t)
+        if ratio >= 0.3:
+            zh += 1
+        elif _LATIN_WORD.search(t):
+            en += 1
+    return "zh" if zh and zh >= en else "en"
 
 
 def is_chinese(text: str) -> bool:
@@ -65,7 +70,13 @@ def strip_noise(text: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """Words: jieba segments for Chinese runs, lower-cased words for the rest.
-    Punctuation and whitespace are dropped; URLs, code and mentions are skipped."""
+    Punctuation and whitespace are dropped; URLs, code and mentions are skipped.
+    Several analyzers tokenise the same messages: the result is cached per text."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=400_000)
+def _tokens(text: str) -> tuple[str, ...]:
     clean = strip_noise(text)
     out: list[str] = []
     if _CJK.search(clean):
@@ -78,7 +89,7 @@ def tokens(text: str) -> list[str]:
             tok = _TOKEN_CLEAN.sub("", m.group(0))
             if tok:
                 out.append(tok.lower())
-    return out
+    return tuple(out)
 
 
 def ngrams(toks: list[str], n: int) -> list[str]:

@@ -148,27 +148,34 @@ def persona_md(model: SkillModel) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _topics(model: SkillModel, section: str, n: int) -> list[str]:
+    """Short names from claim keys ('system:payment-gateway' → 'payment-gateway')."""
+    out = []
+    for c in model.claims.get(section, []):
+        word = c.key.rsplit(":", 1)[-1].strip()
+        if word and len(word) <= 40 and "<" not in word and ">" not in word:
+            out.append(word)
+        if len(out) >= n:
+            break
+    return out
+
+
 def _triggers(model: SkillModel) -> list[str]:
-    words = [model.name]
-    for s in ("work.duties", "work.stack"):
-        for c in model.claims.get(s, [])[:4]:
-            if c.key and len(c.key) <= 40:
-                words.append(c.key)
-    return list(dict.fromkeys(w for w in words if w and "<" not in w and ">" not in w))
+    words = [model.name, *_topics(model, "work.duties", 5), *_topics(model, "work.stack", 4)]
+    return list(dict.fromkeys(w for w in words if w))
 
 
 def description(model: SkillModel) -> str:
     trig = ", ".join(_triggers(model))
-    duty = model.claims.get("work.duties", [])
-    focus = duty[0].text if duty else ""
+    focus = ", ".join(_topics(model, "work.duties", 3))
     text = _t(
         model.lang,
         f"以 {model.name} 的方式工作与沟通：TA 负责的系统、规则、流程、评审关注点和表达习惯，"
-        f"每条都有原始消息为证。{('主要职责：' + focus + '。') if focus else ''}"
+        f"每条都有原始消息为证。{('主要负责：' + focus + '。') if focus else ''}"
         f"在需要按 {model.name} 的标准做事、评审、答复同事或判断时使用。触发词：{trig}",
         f"Work and communicate the way {model.name} does: the systems they own, their rules, "
         f"workflows, review criteria and voice, each backed by quoted messages. "
-        f"{('Main duty: ' + focus + '. ') if focus else ''}"
+        f"{('Main areas: ' + focus + '. ') if focus else ''}"
         f"Use when acting, reviewing, answering colleagues or deciding as {model.name} would. "
         f"Triggers: {trig}",
     )
