@@ -154,7 +154,9 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
     told = KEYWORDS["incident"].search(text) and not HARD_OBLIGATION.search(text)
     if crit and OBLIGATION.search(text) and not told:
         return Verdict("critical", concrete, f"critical keyword {crit[0]!r} with an obligation")
-    if hint == "critical" and (HARD_OBLIGATION.search(text) or IMPERATIVE_NO.match(text)):
+    quoted = kind == "blockquote" or bool(_QUOTED.search(text))
+    if hint == "critical" and not quoted and (HARD_OBLIGATION.search(text)
+                                              or IMPERATIVE_NO.match(text)):
         return Verdict("critical", concrete, "obligation in a security/compliance section")
     scores: dict[Category, float] = {}
     for cat, rx in KEYWORDS.items():
