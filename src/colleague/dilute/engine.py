@@ -70,8 +70,7 @@ def dilute_unit(text: str, *, level: Level, picker: Picker, key: object,
     action = action_for(cat, level)
     lang = text_lang(text, default)  # type: ignore[arg-type]
     if step_role and cat != "critical" and action in ("generalise", "replace"):
-        return cat, "replace", picker.paragraph(step_role, lang, len(text.strip()), key,
-                                                single=True)
+        return cat, "replace", replace_prose(text, step_role, picker, lang, key, single=True)
     new = apply(text, cat, action, picker=picker, key=key, kind=kind, lang=lang)
     if text.strip() and not new.strip():
         new = replace_prose(text, cat if cat != "critical" else "generic", picker, lang, key)
@@ -138,13 +137,17 @@ def _twin_categories(segs: list[Segment], file_hint: Category | None) -> dict[in
     prose = [i for i, s in enumerate(segs) if s.kind in ("paragraph", "list_item", "blockquote")]
     for i in prose:
         cats[i] = classify(body(segs[i]), segs[i].section, file_hint, segs[i].kind).category
+    paired: set[int] = set()
     for a, b in zip(prose, prose[1:], strict=False):
+        if a in paired:
+            continue  # pairs do not chain: line 2 is line 1's twin, not line 3's
         sa, sb = segs[a], segs[b]
         adjacent = all(segs[k].kind == "blank" for k in range(a + 1, b))
         if (adjacent and sa.kind == sb.kind and sa.level == sb.level
                 and {sa.lang, sb.lang} == {"zh", "en"}):
             best = min(cats[a], cats[b], key=PRIORITY.index)
             cats[a] = cats[b] = best
+            paired.add(b)
     return cats
 
 

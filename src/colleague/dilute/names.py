@@ -54,7 +54,7 @@ _MENTION = re.compile(rf"@(?:[A-Za-z][\w.\-]*[A-Za-z0-9_]|[{CJK}]{{2,4}})")
 _CHANNEL = re.compile(rf"(?<![\w&])#[A-Za-z{CJK}][\w\-{CJK}]*(?:-[\w{CJK}]+)*")
 _ZH_GROUP = re.compile(rf"[「“\"]?[A-Za-z0-9{CJK}]{{2,12}}(?:群|频道|群聊)[」”\"]?")
 _ZH_SYSTEM = re.compile(
-    rf"(?:[A-Za-z][\w\-]*\s?|[{CJK}]{{2,4}})(?:系统|平台|后台|中台|网关|集群|看板|机器人|"
+    rf"(?:[A-Za-z][\w\-]*\s?|[{CJK}]{{2,4}})(?P<suffix>系统|平台|后台|中台|网关|集群|看板|机器人|"
     rf"工单|大盘|库)")
 _ZH_SYSTEM_GENERIC = re.compile(
     r"^(?:这个|那个|整个|相关|内部|各个|各|本|此|该|业务|所有|其他|外部|第三方|现有|新的|旧的|"
@@ -248,7 +248,12 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         while m.end() - start > 4 and text[start] in _ZH_FUNCTION:
             start += 1  # "先在天枢平台" → "天枢平台"
         cand = text[start:m.end()]
-        if not _ZH_SYSTEM_GENERIC.match(cand) and "的" not in cand:
+        cut = max(cand.rfind(c) for c in "或和与及、，,")
+        if cut >= 0:  # "聊天群或工单": the name, if any, starts after the conjunction
+            start += cut + 1
+            cand = text[start:m.end()]
+        if (len(cand) - len(m.group("suffix")) >= 2 and not _ZH_SYSTEM_GENERIC.match(cand)
+                and "的" not in cand):
             add(start, m.end(), "system")
     for m in _IDENT.finditer(text):
         tok = m.group(0)

@@ -160,7 +160,12 @@ def lang_at(text: str, start: int, end: int, default: PLang) -> PLang:
     return default
 
 
+_NOT_PROSE = re.compile(r"`[^`\n]*`|https?://\S+|\b[\w.]+[-_/.][\w./-]+\b")
+
+
 def text_lang(text: str, default: PLang = "en") -> PLang:
+    """zh or en, judged on the prose: inline code, links and identifiers do not count."""
+    text = _NOT_PROSE.sub(" ", text)
     cjk = len(_CJK_CHAR.findall(text))
     latin = len(re.findall(r"[A-Za-z]", text))
     if cjk == 0 and latin == 0:
@@ -335,9 +340,11 @@ def split_bilingual(text: str) -> list[tuple[str, PLang | None]]:
         if not p:
             continue
         lang: PLang | None = None if i % 2 else text_lang(p)
-        if lang is not None and len(_CJK_CHAR.findall(p)) < 2 and len(
-                re.findall(r"[A-Za-z]{2,}", p)) < 2:
-            lang = None  # "[E2]", "3.", a stray code name: not a sentence in a language
+        prose = _NOT_PROSE.sub(" ", p)
+        if lang is not None and len(_CJK_CHAR.findall(prose)) < 2 and len(
+                re.findall(r"[A-Za-z]{2,}", prose)) < 2:
+            # "`ops-cli drain`", "3.": not a sentence of its own — part of the one before it
+            lang = runs[-1][1] if runs and re.search(r"\w", p) else None
         if runs and runs[-1][1] == lang and lang is not None:
             runs[-1] = (runs[-1][0] + p, lang)
         elif runs and lang is None and runs[-1][1] is None:
