@@ -78,6 +78,8 @@ _CAP_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 _IDENT = re.compile(r"(?<![\w/])[A-Za-z][A-Za-z0-9]*(?:[-_.:/][A-Za-z0-9]+)+(?![\w/])")
 _CAMEL = re.compile(r"\b[A-Z]?[a-z]+(?:[A-Z][a-z0-9]+)+\b|\b[A-Z][a-z]+[A-Z][A-Za-z0-9]*\b")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+_PUBLIC_COMPOUND = frozenset({"pci-dss", "iso-27001", "soc-2", "utf-8", "x-ray", "wi-fi", "e2e",
+                              "node.js", "vue.js", "next.js", "asp.net", "p99", "tl;dr"})
 _COMMON_HYPHEN = frozenset(["on-call", "follow-up", "follow-ups", "rule-of-thumb", "read-only", "post-mortem", "postmortem", "step-by-step", "real-time", "long-running", "third-party", "end-to-end", "up-to-date", "so-called", "built-in", "opt-in", "opt-out", "e-mail", "check-in", "sign-off", "hand-off", "handoff", "roll-back", "hot-fix", "hotfix", "pre-release", "re-run", "co-worker", "well-known", "high-risk", "low-risk", "non-critical", "self-service", "day-to-day", "face-to-face", "one-on-one", "1-on-1", "e.g.", "i.e.", "etc.", "vs.", "a.m.", "p.m.", "peer-review", "code-review", "heads-up"])
 
 # --- numbers -------------------------------------------------------------------------------------
@@ -259,7 +261,8 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         tok = m.group(0)
         if _SKILL_FILE.fullmatch(tok):
             continue
-        if tok.lower() in _COMMON_HYPHEN or tok.lower().rstrip(".") in _COMMON_HYPHEN:
+        if (tok.lower() in _COMMON_HYPHEN or tok.lower().rstrip(".") in _COMMON_HYPHEN
+                or tok.lower() in _PUBLIC_COMPOUND):
             continue
         if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", tok) and not _looks_internal(tok):
             continue
@@ -280,6 +283,8 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         for m in _STEP_NO.finditer(text):
             add(m.start(), m.end(), "number", "step")
         for m in _NUMBER.finditer(text):
+            if m.group("num") == "一" and not m.group("cmp"):
+                continue  # 一次, 一个: idiom ("once", "a"), not a figure
             unit = _unit_class(m)
             kind: SpanKind = "threshold" if m.group("cmp") else "number"
             add(m.start(), m.end(), kind, unit)
