@@ -63,7 +63,8 @@ def distill(
     data = load_person(db, person_id)
     if not data.own and not data.documents:
         raise ValueError(f"person {person_id} has written nothing in this corpus")
-    out_lang: Lang = detect_lang(m.text for m in data.own) if lang == "auto" else lang
+    texts = [m.text for m in data.own] + [d.text for d in data.documents]
+    out_lang: Lang = detect_lang(texts) if lang == "auto" else lang
     pseudonyms = Pseudonymizer.from_db(db)
     policy = ScrubPolicy(
         subject=person_id,

@@ -8,15 +8,12 @@ file per commit so --numstat has something to report.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
 from collections import Counter
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -25,112 +22,20 @@ from colleague.sources import registry
 from colleague.sources.base import ReadContext, ReadError
 from colleague.sources.git import GitReader, _chunks, author_identity, is_bot
 
-from conftest import FIXTURES, Runner, shared_path
+from conftest import FIXTURES, Runner
+from realdata import (
+    GIT_ENV,
+    dataease_records,
+    fast_import,
+    git,
+    ipython_records,
+    message_of,
+    touched_path,
+)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 
 READER = GitReader()
-GIT_ENV = {
-    **os.environ,
-    "GIT_CONFIG_NOSYSTEM": "1",
-    "GIT_CONFIG_GLOBAL": os.devnull,
-    "GIT_AUTHOR_NAME": "Test",
-    "GIT_AUTHOR_EMAIL": "test@example.org",
-    "GIT_COMMITTER_NAME": "Test",
-    "GIT_COMMITTER_EMAIL": "test@example.org",
-}
-
-
-# -- building repositories ------------------------------------------------------------------
-def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    proc = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
-                          env={**GIT_ENV, **(env or {})}, check=True)
-    return proc.stdout
-
-
-def _when(iso: str) -> str:
-    dt = datetime.fromisoformat(iso)
-    off = dt.utcoffset() or timedelta(0)
-    minutes = int(off.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    minutes = abs(minutes)
-    return f"{int(dt.timestamp())} {sign}{minutes // 60:02d}{minutes % 60:02d}"
-
-
-def _who(name: str, email: str) -> str:
-    clean = " ".join(name.replace("<", "").replace(">", "").split())
-    return f"{clean} <{email.strip()}>" if clean else f"<{email.strip()}>"
-
-
-def message_of(rec: dict[str, Any]) -> str:
-    body = rec.get("body") or ""
-    return rec["subject"] + (f"\n\n{body}" if body else "")
-
-
-def touched_path(rec: dict[str, Any]) -> str:
-    return f"src/{rec['sha'][0]}/{rec['sha'][1]}.py"
-
-
-def fast_import(repo: Path, records: Iterable[dict[str, Any]], bare: bool = False) -> dict[str, str]:
-    """A real repository from commit records; returns original sha → new sha."""
-    args = ["init", "-q", "-b", "main"] + (["--bare"] if bare else [])
-    subprocess.run(["git", *args, str(repo)], check=True, env=GIT_ENV)
-    chunks: list[bytes] = []
-    order: list[str] = []
-    for mark, rec in enumerate(records, start=1):
-        msg = message_of(rec).encode() + b"\n"
-        content = f"{rec['sha']}\n".encode()
-        author = _who(rec["author_name"], rec.get("author_email") or "")
-        head = (
-            f"commit refs/heads/main\nmark :{mark}\n"
-            f"author {author} {_when(rec['author_date'])}\n"
-            f"committer {author} {_when(rec.get('committer_date') or rec['author_date'])}\n"
-            f"data {len(msg)}\n"
-        ).encode()
-        parent = f"from :{mark - 1}\n".encode() if mark > 1 else b""
-        blob = f"M 100644 inline {touched_path(rec)}\ndata {len(content)}\n".encode()
-        chunks.append(head + msg + parent + blob + content + b"\n")
-        order.append(rec["sha"])
-    marks = repo / "marks.txt" if bare else repo / ".git" / "marks.txt"
-    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet", f"--export-marks={marks}"],
-                   input=b"".join(chunks), check=True, env=GIT_ENV)
-    new = dict(line.split() for line in marks.read_text().splitlines())
-    return {old: new[f":{i}"] for i, old in enumerate(order, start=1)}
-
-
-def ipython_records() -> list[dict[str, Any]]:
-    """Every 8th non-merge ipython commit, plus all by bots and by Jason Grout (who used
-    three addresses), in history order: ~2,800 commits by ~370 names."""
-    path = shared_path("data", "git-commit-messages", "ipython-ipython.commits.jsonl")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        i = 0
-        for line in fh:
-            rec = json.loads(line)
-            if rec["is_merge"]:
-                continue
-            keep = i % 8 == 0 or "[bot]" in rec["author_name"] or "Grout" in rec["author_name"]
-            i += 1
-            if keep:
-                out.append(rec)
-    return out
-
-
-def dataease_records() -> list[dict[str, Any]]:
-    path = shared_path("data", "git-commits-zh-dataease", "commits.jsonl")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            subject, _, body = rec["message"].partition("\n")
-            out.append({
-                "sha": rec["sha"], "author_name": rec["author"], "author_email": "",
-                "author_date": rec["author_date"], "committer_date": rec["commit_date"],
-                "subject": rec["subject"], "body": body.strip("\n"),
-            })
-    return out
-
-
 def messages(path: Path, ctx: ReadContext) -> list[Message]:
     return [r for r in READER.read(path, ctx) if isinstance(r, Message)]
 
