@@ -18,6 +18,9 @@ demo: $(BIN)/.installed
 	$(BIN)/colleague --home $(DEMO_HOME) people
 	$(BIN)/colleague --home $(DEMO_HOME) search "回滚" --limit 5
 	$(BIN)/colleague --home $(DEMO_HOME) search "rollback payment" --limit 5
+	$(BIN)/colleague --home $(DEMO_HOME) consent grant 王芳 --scope distill --expires 2099-12-31 --by "demo team lead" --note "synthetic demo person"
+	@echo "Distilling 王芳 into a Skill:"
+	$(BIN)/colleague --home $(DEMO_HOME) distill 王芳
 
 test: $(BIN)/.installed
 	$(BIN)/ruff check src tests bench examples
