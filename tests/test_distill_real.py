@@ -11,7 +11,7 @@ from colleague.skill.verify import verify
 from colleague.store import connect
 
 from conftest import Runner, shared_path
-from realdata import dataease_records, enron_to_eml, fast_import
+from realdata import dataease_records, enron_to_eml, fast_import, ipython_records
 
 
 def _distill_top(run: Runner, tmp_path: Path, expect_lang: str) -> dict:
@@ -72,3 +72,10 @@ def test_chinese_work_reports(run: Runner, tmp_path: Path) -> None:
     assert people[0]["documents"] > 0
     res = run.json("distill", str(people[0]["id"]), "--self", "--out", str(tmp_path / "s"))
     assert res["language"] == "zh"
+
+
+def test_ipython_commits(run: Runner, tmp_path: Path) -> None:
+    fast_import(tmp_path / "ipython", ipython_records())
+    assert run("ingest", str(tmp_path / "ipython")).exit_code == 0
+    res = _distill_top(run, tmp_path, "en")
+    assert res["claims"]["work.duties"] > 0

@@ -114,7 +114,9 @@ def build(data: PersonData, lang: Lang, scrubber: Scrubber, *, display_name: str
             seen_keys.add(c.key)
             pred = ({"kind": c.prediction.kind, "params": c.prediction.params}
                     if c.prediction else None)
-            kept.append(SkillClaim(section, scrubber(c.text), cites, c.key, c.weight, pred))
+            # Keys become trigger words in SKILL.md: they leave the store too.
+            kept.append(SkillClaim(section, scrubber(c.text), cites, scrubber(c.key), c.weight,
+                                   pred))
             if len(kept) >= MAX_CLAIMS:
                 break
         out[section] = kept
