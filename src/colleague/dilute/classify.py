@@ -169,8 +169,10 @@ def classify(text: str, section: tuple[str, ...] = (), file_hint: Category | Non
         scores["pitfall"] = scores.get("pitfall", 0.0) + 3.0
     if file_hint:
         scores[file_hint] = scores.get(file_hint, 0.0) + 1.0
-    if _QUOTED.search(text) or kind == "blockquote":
-        scores["persona"] = scores.get("persona", 0.0) + 1.5
+    # A quoted utterance, and a block quote, each lean towards persona (an example of speech)
+    persona_lean = 1.5 * bool(_QUOTED.search(text)) + 1.5 * (kind == "blockquote")
+    if persona_lean:
+        scores["persona"] = scores.get("persona", 0.0) + persona_lean
     if kind == "code":
         scores["judgement"] = scores.get("judgement", 0.0) + 1.5
     # Any clear incident or pitfall signal wins: those are what even light dilution removes.
