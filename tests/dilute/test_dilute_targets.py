@@ -176,3 +176,30 @@ def test_originals_score_as_specific(runs: dict[tuple[str, str], Run]) -> None:
         if lv == "medium" and (FIXTURES / "documents" / name).exists():
             text = "\n".join(t for f, t in run.originals.items() if not f.endswith(".jsonl"))
             assert audit(text).score >= 60, name
+
+
+def _demo_skills() -> list[Path]:
+    root = Path(__file__).resolve().parents[2] / "examples"
+    return sorted(p.parent for p in root.rglob("SKILL.md")) if root.exists() else []
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_demo_skill(tmp_path: Path, level: str) -> None:
+    """The demo Skill (once the examples ship one): look rules, restore and, at heavy, the
+    audit drop. It has no ground-truth items, so removal is measured on the shared suite."""
+    skills = _demo_skills()
+    if not skills:
+        pytest.skip("no demo Skill under examples/ yet")
+    for skill in skills:
+        res = dilute_path(skill, level, tmp_path / skill.name, tmp_path / f"{skill.name}.bk")  # type: ignore[arg-type]
+        for md in skill.glob("*.md"):
+            diluted = (res.out / md.name).read_text(encoding="utf-8")
+            assert look_problems(md.read_text(encoding="utf-8"), diluted) == [], md
+            before = audit(md.read_text(encoding="utf-8")).score
+            if level == "heavy" and before >= 30:
+                assert audit(diluted).score < 0.3 * before, md
+        restore(res.out, res.backup, tmp_path / f"{skill.name}.restored")
+        for src in skill.rglob("*"):
+            if src.is_file():
+                back = tmp_path / f"{skill.name}.restored" / src.relative_to(skill)
+                assert back.read_bytes() == src.read_bytes()
