@@ -61,6 +61,7 @@ _ZH_SYSTEM_GENERIC = re.compile(
     r"底层|上游|下游|对应|目标|测试|生产|线上|数据|操作|文件|后端|前端|客户|用户|监控|告警|日志|"
     r"缓存|消息|部署|发布|存储|配置|安全|权限|公司|团队|我们|你们|他们)")
 _ZH_FUNCTION = set("先在到把用从去给对向和与跟及或并的了是就都也还再请要需找让由被将经过通问联系发贴")
+_ZH_GRAMMAR = "或和与及、，,的了是在有把被给到从向让就也都还要会能可须必将为以于上下里时后前"
 _ZH_VERBISH = set("把到在贴发里的给向和让被说问找进拉")
 _ZH_GROUP_GENERIC = re.compile(r"^(?:聊天|工作|相关|团队|微信|钉钉|飞书|企微|项目|内部|技术|各|大|"
                                r"小|本|该|这个|那个|公司|部门|任何|所有|其他|对应)")
@@ -121,12 +122,13 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|AM|PM)?\b|\b\d{1,2}\
                     rf"(?:凌晨|早上|上午|中午|下午|晚上|半夜)?[{_ZH_NUM}\d]{{1,3}}点(?:半|[{_ZH_NUM}\d]{{1,3}}分)?|"
                     r"(?:凌晨|半夜|深夜)")
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)+(?:[-+][\w.]+)?\b|\bv\d+(?:\.\d+)?\b")
+_RELDAY = re.compile(r"\b[TD][-+]\d{1,2}(?:\s?(?:天|days?))?")
 _SEVERITY = re.compile(r"\b(?:P[0-4]|SEV-?[0-4]|S[0-4])\b")
 _STEP_NO = re.compile(r"\b[Ss]tep\s+\d+\b|第\s*[\d一二三四五六七八九十]+\s*步")
 
 # --- conditions --------------------------------------------------------------------------------
 
-ZH_COND = re.compile(r"(?:如果|假如|若是|若|一旦|只要|除非|万一|当)[^，,。；;！!？?\n]{1,40}?"
+ZH_COND = re.compile(r"(?:如果|假如|若是|若|一旦|只要|除非|万一|当(?![前然地中天初年场作成面做即下日时]))[^，,。；;！!？?\n]{1,40}?"
                      r"(?:的话|时候|时|后|之后)?[，,]\s*")
 ZH_COND_TAIL = re.compile(r"[^，,。；;！!？?\n]{1,30}的话[，,]\s*")
 EN_COND_LEAD = re.compile(r"\b(?:If|When|Whenever|Unless|Once|In case|As soon as)\b[^,.;:!?\n]{1,80},"
@@ -220,15 +222,21 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         if not _ZH_GROUP_GENERIC.match(name) and (quoted or not set(name) & _ZH_VERBISH):
             add(start, m.end(), "channel")
     if numbers:
-        for rx, kind in ((_DATE, "date"), (_CLOCK, "time"), (_VERSION, "version")):
+        for rx, kind in ((_RELDAY, "time"), (_DATE, "date"), (_CLOCK, "time"),
+                         (_VERSION, "version")):
             for m in rx.finditer(text):
                 add(m.start(), m.end(), kind)  # type: ignore[arg-type]
     for m in _ZH_PERSON_TITLE.finditer(text):
         add(m.start(), m.end(), "person")
     for m in _EN_VERB_PERSON.finditer(text):
         name = m.group("name")
-        if name.split()[0].lower() not in _ENGLISH_COMMON_CAPS | PUBLIC:
-            add(m.start("name"), m.end("name"), "person")
+        first = name.split()[0].lower()
+        if first in _ENGLISH_COMMON_CAPS | PUBLIC:
+            continue
+        weak = m.group(0).split()[0].lower() in ("with", "from", "by")
+        # "from Vault" is a system; "from Alice", "by Raj Patel" are people
+        person = not weak or first in FIRST_NAMES or " " in name
+        add(m.start("name"), m.end("name"), "person" if person else "system")
     for m in _CAP_WORD.finditer(text):
         nxt = _CAP_WORD.match(text, m.end() + 1) if text[m.end():m.end() + 1] == " " else None
         if m.group(0).lower() in FIRST_NAMES and (nxt or not _sentence_start(text, m.start())):
@@ -250,8 +258,9 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
         while m.end() - start > 4 and text[start] in _ZH_FUNCTION:
             start += 1  # "先在天枢平台" → "天枢平台"
         cand = text[start:m.end()]
-        cut = max(cand.rfind(c) for c in "或和与及、，,")
-        if cut >= 0:  # "聊天群或工单": the name, if any, starts after the conjunction
+        prefix = cand[: len(cand) - len(m.group("suffix"))]
+        cut = max(prefix.rfind(c) for c in _ZH_GRAMMAR)
+        if cut >= 0:  # "聊天群或工单", "日志必须有工单": the name starts after the grammar word
             start += cut + 1
             cand = text[start:m.end()]
         if (len(cand) - len(m.group("suffix")) >= 2 and not _ZH_SYSTEM_GENERIC.match(cand)
@@ -266,6 +275,8 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
             continue
         if re.fullmatch(r"[a-z]+(?:-[a-z]+)+", tok) and not _looks_internal(tok):
             continue
+        if re.fullmatch(r"[A-Za-z]{1,2}[-+]\d{1,2}", tok):
+            continue  # T-1, D+3: a day count, not a name
         if re.fullmatch(r"[A-Za-z]+\.[A-Za-z]+", tok) and not tok.split(".")[1].islower():
             continue  # "done.Then" — a missing space, not a name
         add(m.start(), m.end(), "system")
@@ -309,6 +320,8 @@ def _looks_internal(tok: str) -> bool:
     if low.startswith(_EN_PREFIXES) or low.endswith(_EN_SUFFIXES):
         return False
     parts = tok.split("-")
+    if len(parts) == 2 and re.search(r"(?:ing|ed|ly|al|ive|ful|less)$", parts[1]):
+        return False  # "data-processing", "user-facing", "time-boxed"
     # two short parts ("to-do", "add-on") are ordinary words
     return not (len(parts) == 2 and all(len(p) <= 3 for p in parts))
 

@@ -271,6 +271,7 @@ def _tidy(text: str) -> str:
     text = re.sub(r"(相应沟通渠道|团队沟通群|常用渠道)\s*(?:频道|群里|群)", lambda m: m.group(1) + (
         "里" if m.group(0).endswith("里") else ""), text)
     text = re.sub(r"(the usual channel|the team channel|the relevant channel) channel", r"\1", text)
+    text = re.sub(r"必要时，\s*(?:就|则|那么|便)", "必要时", text)
     text = re.sub(r"\bthe the\b", "the", text)
     text = re.sub(r"\b(a|an) (a|an|the) ", r"\2 ", text)
     return text
