@@ -67,8 +67,11 @@ class Report:
     files: list[FileReport]
 
     def as_json(self) -> dict[str, Any]:
-        orig = "\n".join(f.original_text for f in self.files if f.kind != "copy")
-        dil = "\n".join(f.diluted_text for f in self.files if f.kind != "copy")
+        # Documents only: evidence.jsonl is JSON (ids, dates) that would swamp the prose signals
+        docs = [f for f in self.files if f.kind in ("markdown", "docx")] or [
+            f for f in self.files if f.kind != "copy"]
+        orig = "\n\n".join(f.original_text for f in docs)
+        dil = "\n\n".join(f.diluted_text for f in docs)
         before, source = actionability(orig)
         after, _ = actionability(dil)
         totals: dict[str, Counter[str]] = {}
@@ -82,7 +85,9 @@ class Report:
             "segments": {c: dict(sorted(v.items())) for c, v in sorted(totals.items())},
             "files": [{"path": f.path, "kind": f.kind, "segments": f.counts(),
                        "verbatim": round(f.verbatim_share(), 3),
-                       "length_ratio": round(f.length_ratio(), 3)} for f in self.files],
+                       "length_ratio": round(f.length_ratio(), 3),
+                       "actionability": _pair(f) if f.kind in ("markdown", "docx") else None}
+                      for f in self.files],
         }
 
     def as_text(self, data: dict[str, Any] | None = None) -> str:
@@ -94,9 +99,15 @@ class Report:
             lines.append(f"  {cat:<10} " + ", ".join(f"{k} {v}" for k, v in acts.items()))
         lines.append("")
         for f in d["files"]:
+            act = f.get("actionability")
+            score = f", actionability {act[0]:.0f} → {act[1]:.0f}" if act else ""
             lines.append(f"  {f['path'] or '.'}: {f['kind']}, {f['verbatim']:.0%} verbatim, "
-                         f"length {f['length_ratio']:.0%}")
+                         f"length {f['length_ratio']:.0%}{score}")
         return "\n".join(lines) + "\n"
+
+
+def _pair(f: FileReport) -> list[float]:
+    return [actionability(f.original_text)[0], actionability(f.diluted_text)[0]]
 
 
 def removed_markdown(files: list[FileReport], title: str, level: str) -> str:
