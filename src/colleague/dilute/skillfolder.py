@@ -111,8 +111,10 @@ def _dilute_obj(obj: Any, level: Level, picker: Picker, key: object, default: st
         out: dict[str, Any] = {}
         for k, v in obj.items():
             if isinstance(v, str) and k.lower() in TEXT_KEYS and v.strip():
+                # an excerpt is what someone said: read it as a quotation
                 cat, action, new = dilute_unit(v, level=level, picker=picker, key=(key, k),
-                                               default=default)
+                                               default=default, kind="blockquote",
+                                               file_hint="persona")
                 cats.append((cat, action))
                 out[k] = new
             elif isinstance(v, str) and k.lower() in NAME_KEYS and v.strip() and level != "light":
