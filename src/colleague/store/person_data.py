@@ -77,9 +77,13 @@ def load_person(
     person_id: int,
     *,
     until_ms: int | None = None,
+    until_id: int | None = None,
     baseline_size: int = BASELINE,
 ) -> PersonData:
-    """Everything about `person_id` written before `until_ms` (all of it when None)."""
+    """Everything about `person_id` written before `until_ms` (all of it when None).
+
+    `until_id` cuts by file order instead, for sources without times: only messages whose row
+    id (`messages.id`, the order they were read in) is below it. Both may be given."""
     name_row = db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
     if name_row is None:
         raise LookupError(f"no person with id {person_id}")
@@ -92,6 +96,9 @@ def load_person(
     marks = ",".join("?" * len(ident_ids)) or "NULL"
     time_cut = " AND (m.ts IS NULL OR m.ts < ?)" if until_ms is not None else ""
     cut_args: tuple = (until_ms,) if until_ms is not None else ()
+    if until_id is not None:
+        time_cut += " AND m.id < ?"
+        cut_args += (until_id,)
 
     own_rows = db.execute(
         f"SELECT {_COLS}{_FROM} WHERE m.identity_id IN ({marks}) AND m.kind = 'message'"
@@ -150,8 +157,9 @@ def load_person(
         Doc(uid=did, title=title, text=text, kind=kind, created=_dt(created, None))
         for did, title, text, kind, created in db.execute(
             f"SELECT id, title, text, kind, created FROM documents WHERE identity_id IN ({marks})"
-            " ORDER BY id",
-            ident_ids,
+            + (" AND (created IS NULL OR created < ?)" if until_ms is not None else "")
+            + " ORDER BY id",
+            (*ident_ids, *((until_ms,) if until_ms is not None else ())),
         )
     ]
     pids = {person_id} | {r[4] for r in context_rows if r[4] is not None}
