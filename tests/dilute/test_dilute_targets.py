@@ -179,8 +179,13 @@ def test_originals_score_as_specific(runs: dict[tuple[str, str], Run]) -> None:
 
 
 def _demo_skills() -> list[Path]:
-    root = Path(__file__).resolve().parents[2] / "examples"
-    return sorted(p.parent for p in root.rglob("SKILL.md")) if root.exists() else []
+    """Demo Skills: shipped under examples/, or built by `make demo` into build/demo-home."""
+    repo = Path(__file__).resolve().parents[2]
+    found: list[Path] = []
+    for root in (repo / "examples", repo / "build" / "demo-home" / "skills"):
+        if root.exists():
+            found += [p.parent for p in root.rglob("SKILL.md") if "versions" not in p.parts]
+    return sorted(found)
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -189,7 +194,7 @@ def test_demo_skill(tmp_path: Path, level: str) -> None:
     audit drop. It has no ground-truth items, so removal is measured on the shared suite."""
     skills = _demo_skills()
     if not skills:
-        pytest.skip("no demo Skill under examples/ yet")
+        pytest.skip("no demo Skill (examples/ or `make demo` output) present")
     for skill in skills:
         res = dilute_path(skill, level, tmp_path / skill.name, tmp_path / f"{skill.name}.bk")  # type: ignore[arg-type]
         for md in skill.glob("*.md"):

@@ -27,6 +27,7 @@ from colleague.dilute.rewrite import (
 from colleague.dilute.rewrite import cell as rewrite_cell
 from colleague.dilute.segment import Segment, body, rebuild, segment
 
+_EXAMPLE_QUOTE = re.compile(r"(?:例如|比如|譬如|e\.g\.|for example|such as|like)\s*[「“\"]", re.I)
 STRUCTURE = "structure"  # blank lines, rules, table separators: never rewritten
 _ORDERED = re.compile(r"^\s*\d{1,9}[.)]")
 
@@ -85,9 +86,12 @@ def apply(text: str, category: Category, action: Action, *, picker: Picker, key:
     if action == "mask":
         return transform(text, picker=picker, default=d, key=key)  # type: ignore[arg-type]
     if action == "generalise":
-        return transform(text, picker=picker, default=d, numbers=True,  # type: ignore[arg-type]
-                         strict=category == "critical", drop_conditions=True, collapse=True,
-                         key=key)
+        new = transform(text, picker=picker, default=d, numbers=True,  # type: ignore[arg-type]
+                        strict=category == "critical", drop_conditions=True, collapse=True,
+                        key=key)
+        if category != "critical" and _EXAMPLE_QUOTE.search(new):
+            new = neutral_quotes(new, picker, d, key)  # type: ignore[arg-type]
+        return new
     if category == "persona":
         if has_quotes(text) and quote_share(text) >= 0.8:
             masked = transform(text, picker=picker, default=d, numbers=True,  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ _URL = re.compile(r"\b(?:https?|ftp)://[^\s)>\]）」』，。]+|\bwww\.[^\s)>\]
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 _MENTION = re.compile(rf"@(?:[A-Za-z][\w.\-]*[A-Za-z0-9_]|[{CJK}]{{2,4}})")
 _CHANNEL = re.compile(rf"(?<![\w&])#[A-Za-z{CJK}][\w\-{CJK}]*(?:-[\w{CJK}]+)*")
-_ZH_GROUP = re.compile(rf"[「“\"]?[A-Za-z0-9{CJK}]{{2,12}}(?:群|频道|群聊)[」”\"]?")
+_ZH_GROUP = re.compile(rf"[「“\"]?[A-Za-z0-9{CJK}·]{{2,16}}(?:群|频道|群聊)[」”\"]?")
 _ZH_SYSTEM = re.compile(
     rf"(?:[A-Za-z][\w\-]*\s?|[{CJK}]{{2,4}})(?P<suffix>系统|平台|后台|中台|网关|集群|看板|机器人|"
     rf"工单|大盘|库)")
@@ -62,7 +62,7 @@ _ZH_SYSTEM_GENERIC = re.compile(
     r"缓存|消息|部署|发布|存储|配置|安全|权限|公司|团队|我们|你们|他们)")
 _ZH_FUNCTION = set("先在到把用从去给对向和与跟及或并的了是就都也还再请要需找让由被将经过通问联系发贴")
 _ZH_GRAMMAR = "或和与及、，,的了是在有把被给到从向让就也都还要会能可须必将为以于上下里时后前"
-_ZH_VERBISH = set("把到在贴发里的给向和让被说问找进拉")
+_ZH_VERBISH = set("把到在贴里的给向和让被说问找进拉")
 _ZH_GROUP_GENERIC = re.compile(r"^(?:聊天|工作|相关|团队|微信|钉钉|飞书|企微|项目|内部|技术|各|大|"
                                r"小|本|该|这个|那个|公司|部门|任何|所有|其他|对应)")
 _ZH_TEAM = re.compile(rf"(?:[A-Za-z]{{2,10}}\s?|[{CJK}]{{2,4}})(?:组|团队|小组|部门|中心|事业部)")
@@ -90,12 +90,12 @@ _UNITS = {
     "duration": r"ms|毫秒|秒钟?|s|sec|secs|seconds?|分钟|min|mins|minutes?|小时|h|hrs?|hours?|"
                 r"天|d|days?|周|weeks?|个月|months?|年|years?|个工作日|工作日|business days?",
     "percent": r"%|％|个百分点|percent",
-    "size": r"[KMGTP]i?B|[KMGTP]|kb|mb|gb|tb|字节|bytes?|行|lines?|条|rows?|页|pages?|字|"
+    "size": r"[KMGTP]i?B|[KMGTP]|kb|mb|gb|tb|字节|bytes?|lines?|rows?|pages?|"
             r"characters?|chars?|万条|万行",
     "money": r"元|块|万元|美元|USD|RMB|dollars?|\$",
     "rate": r"QPS|qps|TPS|tps|RPS|rps|/s|每秒|req/s",
     "count": r"次|遍|个|台|人|位|倍|核|x|times|retries|people|nodes?|machines?|instances?|"
-             r"replicas?|副本|实例|节点|轮|批|项|单|笔|级",
+             r"replicas?|副本|实例|节点|轮|批|项|单|笔|级|条|行|页|字|张|份|天次",
 }
 _UNIT_RE = "|".join(f"(?P<{k}>{v})" for k, v in _UNITS.items())
 _CMP = (r"(?:超过|大于|小于|低于|高于|不超过|不低于|不少于|不多于|至少|最多|少于|多于|达到|"
@@ -124,6 +124,7 @@ _CLOCK = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\s*(?:am|pm|AM|PM)?\b|\b\d{1,2}\
 _VERSION = re.compile(r"\bv?\d+\.\d+(?:\.\d+)+(?:[-+][\w.]+)?\b|\bv\d+(?:\.\d+)?\b")
 _RELDAY = re.compile(r"\b[TD][-+]\d{1,2}(?:\s?(?:天|days?))?")
 _SEVERITY = re.compile(r"\b(?:P[0-4]|SEV-?[0-4]|S[0-4])\b")
+_INLINE_ENUM = re.compile(r"(?:(?<=\s)|(?<=^)|(?<=[：:（(]))\d{1,2}[.)、]\s*(?=[^\d\s])")
 _STEP_NO = re.compile(r"\b[Ss]tep\s+\d+\b|第\s*[\d一二三四五六七八九十]+\s*步")
 
 # --- conditions --------------------------------------------------------------------------------
@@ -293,6 +294,8 @@ def find_spans(text: str, *, numbers: bool = True, known: frozenset[str] = froze
             add(m.start(), m.end(), "number", "severity")
         for m in _STEP_NO.finditer(text):
             add(m.start(), m.end(), "number", "step")
+        for m in _INLINE_ENUM.finditer(text):
+            add(m.start(), m.end(), "number", "enum")
         for m in _NUMBER.finditer(text):
             if m.group("num") == "一" and not m.group("cmp"):
                 continue  # 一次, 一个: idiom ("once", "a"), not a figure

@@ -206,6 +206,8 @@ def _qualitative(span: Span, lang: PLang, strict: bool, text: str) -> str:
             word = word.removeprefix("at ")
         return word
     unit = span.unit
+    if unit == "enum":
+        return ""  # "1. tests 2. merge" → "tests merge": the order goes, the words stay
     after = text[span.end:span.end + 2]
     if not unit and lang == "en" and re.match(r"\s[a-z]", after):
         # "the last 4 digits" → "the last few digits"; "3 replicas" → "several replicas"
@@ -214,8 +216,8 @@ def _qualitative(span: Span, lang: PLang, strict: bool, text: str) -> str:
             "a few" if strict else "several")
     word = QUALITATIVE.get(unit, QUALITATIVE[""])[lang][idx]
     if unit == "count":
-        m = re.search(r"(次|遍|个|台|人|位|倍|核|副本|实例|节点|轮|批|项|单|笔|级|x|times|retries|"
-                      r"people|nodes?|machines?|instances?|replicas?)$", span.text)
+        m = re.search(r"(次|遍|个|台|人|位|倍|核|副本|实例|节点|轮|批|项|单|笔|级|条|行|页|字|张|份|x|"
+                      r"times|retries|people|nodes?|machines?|instances?|replicas?)$", span.text)
         tail = m.group(1) if m else ""
         if lang == "zh" and strict:
             return {"次": "规定次数", "遍": "规定次数", "人": "规定人数", "位": "规定人数"}.get(
@@ -272,6 +274,7 @@ def _tidy(text: str) -> str:
         "里" if m.group(0).endswith("里") else ""), text)
     text = re.sub(r"(the usual channel|the team channel|the relevant channel) channel", r"\1", text)
     text = re.sub(r"必要时，\s*(?:就|则|那么|便)", "必要时", text)
+    text = re.sub(r"(?<=\S) {2,}(?=\S)", " ", text)  # a removed figure leaves no double space
     text = re.sub(r"\bthe the\b", "the", text)
     text = re.sub(r"\b(a|an) (a|an|the) ", r"\2 ", text)
     return text
