@@ -31,7 +31,7 @@ FIELDS = ("seq", "time", "operation", "details", "prev_hash", "hash")
 
 # Operations that read or write personal data. Others are refused so a typo cannot slip in.
 OPERATIONS = frozenset({
-    "ingest", "distill", "export", "chat", "forget",
+    "ingest", "distill", "export", "chat", "forget", "eval",
     "consent.grant", "consent.revoke", "people.merge", "people.rename",
 })
 

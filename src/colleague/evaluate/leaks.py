@@ -1,0 +1,73 @@
+"""Leakage: secrets or personal data left in a Skill's files, found by the privacy scanner.
+
+Every file of the Skill (SKILL.md, work.md, persona.md, evidence.jsonl, meta.json) is run
+through `privacy.scrub.detect` — the same secret, PII and known-name recognizers the scrubber
+uses — after the scrub. Whatever it still finds is a leak, except:
+
+- the scrubber's own stand-ins (同事A, Colleague B, [phone#1], [REDACTED:…]) and anything
+  overlapping one;
+- the subject's own name, when the Skill keeps it (`keep_subject=True`, the default:
+  distill keeps the subject's name unless --anonymous); their contact data still counts.
+
+A leak is reported by file, line and type only — never with the value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from colleague.privacy._base import Detection
+from colleague.privacy.names import Pseudonymizer
+from colleague.privacy.scrub import detect
+from colleague.skill.verify import STAND_IN
+from colleague.skill.write import CONTENT_FILES
+
+
+@dataclass(frozen=True, order=True)
+class Leak:
+    file: str
+    line: int
+    type: str  # email, phone, api_key, name, …
+    category: str  # secret | pii | name
+
+    def as_json(self) -> dict[str, object]:
+        return {"file": self.file, "line": self.line, "type": self.type, "category": self.category}
+
+
+def _overlaps(d: Detection, spans: Iterable[tuple[int, int]]) -> bool:
+    return any(d.start < e and s < d.end for s, e in spans)
+
+
+def scan_text(text: str, *, pseudonyms: Pseudonymizer | None = None, subject: int | None = None,
+              keep_subject: bool = True) -> list[Detection]:
+    """What the scanner still finds in `text`, stand-ins and the kept subject name aside."""
+    stand_ins = [(m.start(), m.end()) for m in STAND_IN.finditer(text)]
+    found = []
+    for d in detect(text, pseudonyms):
+        if _overlaps(d, stand_ins):
+            continue
+        if keep_subject and d.category == "name" and subject is not None and d.person == subject:
+            continue
+        found.append(d)
+    return found
+
+
+def scan_folder(folder: Path, *, pseudonyms: Pseudonymizer | None = None,
+                subject: int | None = None, keep_subject: bool = True,
+                files: Iterable[str] = CONTENT_FILES) -> list[Leak]:
+    """Leaks in the Skill folder's content files, line by line (sorted)."""
+    leaks: list[Leak] = []
+    for name in files:
+        path = folder / name
+        if not path.is_file():
+            continue
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            for d in scan_text(line, pseudonyms=pseudonyms, subject=subject,
+                               keep_subject=keep_subject):
+                leaks.append(Leak(name, n, d.type, d.category))
+    return sorted(leaks)
+
+
+__all__ = ["Leak", "scan_folder", "scan_text"]
