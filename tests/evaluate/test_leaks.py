@@ -64,6 +64,11 @@ def test_the_subject_name_is_allowed_only_when_kept() -> None:
     assert scan_text("Wang Fang says hi", pseudonyms=p, subject=SUBJECT) == []
     found = scan_text("Wang Fang says hi", pseudonyms=p, subject=SUBJECT, keep_subject=False)
     assert [d.type for d in found] == ["name"]
+    # Someone the store keeps apart but who goes by the subject's name (a renamed account):
+    # the kept name is still theirs.
+    p.known.add(3, name="fangw")
+    assert [d.type for d in scan_text("name: fangw", pseudonyms=p, subject=SUBJECT)] == ["name"]
+    assert scan_text("name: fangw", pseudonyms=p, subject=SUBJECT, subject_names=["FangW"]) == []
     # Their own contact data always counts.
     assert [d.type for d in scan_text("wang.fang@example.com", pseudonyms=p, subject=SUBJECT)] \
         == ["email"]

@@ -25,14 +25,17 @@ MIN_MESSAGES = 100
 
 
 def _pct(x: float | None) -> str:
-    return "–" if x is None else f"{100 * x:.1f}%"
+    if x is None:
+        return "–"
+    return "100%" if x == 1 else f"{100 * x:.1f}%"
 
 
 def _table(result: Evaluation) -> Table:
     t = Table(title=f"Fidelity (build {result.frac:g} / held out {1 - result.frac:g})")
-    for col in ("id", "name", "build", "held out", "attr@1", "attr@5", "attr@20",
-                "hit rate", "undecidable", "fabrications", "leaks"):
-        t.add_column(col, justify="left" if col == "name" else "right")
+    t.add_column("id", justify="right")
+    t.add_column("name", no_wrap=True, max_width=12)
+    for col in ("build", "held", "top1@1", "@5", "@20", "hit", "undec.", "fab", "leaks"):
+        t.add_column(col, justify="right", no_wrap=True)
     for p in result.people:
         o = p.claims.overall
         t.add_row(str(p.id), p.name, str(p.build_messages), str(p.heldout_messages),
@@ -45,16 +48,17 @@ def _table(result: Evaluation) -> Table:
               *(_pct(result.attribution.get(b)) for b in ("1", "5", "20")),
               _pct(o.hit_rate), _pct(o.undecidable_share), str(result.fabrications),
               str(result.leaks))
-    t.add_row("", "n-gram baseline", "", "",
+    t.add_row("", "n-gram", "", "",
               *(_pct(result.baseline.get(b)) for b in ("1", "5", "20")), "", "", "", "")
     return t
 
 
 def _sections(result: Evaluation) -> Table:
-    t = Table(title="Claims by section (hit rate = (hit + ½ partial) / decidable)")
-    for col in ("section", "hit", "partial", "miss", "undecidable", "no prediction",
-                "hit rate", "undecidable share"):
-        t.add_column(col, justify="left" if col == "section" else "right")
+    t = Table(title="Claims by section: rate = (hit + ½ partial) / decidable; "
+                    "none = no prediction")
+    t.add_column("section", no_wrap=True)
+    for col in ("hit", "part.", "miss", "undec.", "none", "rate", "undec.%"):
+        t.add_column(col, justify="right", no_wrap=True)
     for name, s in sorted(result.claims.by_section.items()):
         t.add_row(name, str(s.hit), str(s.partial), str(s.miss), str(s.undecidable),
                   str(s.no_prediction), _pct(s.hit_rate), _pct(s.undecidable_share))

@@ -7,7 +7,10 @@ uses — after the scrub. Whatever it still finds is a leak, except:
 - the scrubber's own stand-ins (同事A, Colleague B, [phone#1], [REDACTED:…]) and anything
   overlapping one;
 - the subject's own name, when the Skill keeps it (`keep_subject=True`, the default:
-  distill keeps the subject's name unless --anonymous); their contact data still counts.
+  distill keeps the subject's name unless --anonymous): a name the scanner ties to the subject,
+  or whose text is one of `subject_names` (their name, aliases and the Skill's slug — a person
+  the store did not merge with them may go by the same name, e.g. a Discord user who renamed
+  themselves); their contact data still counts.
 
 A leak is reported by file, line and type only — never with the value.
 """
@@ -41,14 +44,17 @@ def _overlaps(d: Detection, spans: Iterable[tuple[int, int]]) -> bool:
 
 
 def scan_text(text: str, *, pseudonyms: Pseudonymizer | None = None, subject: int | None = None,
-              keep_subject: bool = True) -> list[Detection]:
+              keep_subject: bool = True, subject_names: Iterable[str] = ()) -> list[Detection]:
     """What the scanner still finds in `text`, stand-ins and the kept subject name aside."""
     stand_ins = [(m.start(), m.end()) for m in STAND_IN.finditer(text)]
+    own = {n.strip().casefold() for n in subject_names if n.strip()}
     found = []
     for d in detect(text, pseudonyms):
         if _overlaps(d, stand_ins):
             continue
-        if keep_subject and d.category == "name" and subject is not None and d.person == subject:
+        if keep_subject and d.category == "name" and (
+            (subject is not None and d.person == subject) or text[d.start:d.end].casefold() in own
+        ):
             continue
         found.append(d)
     return found
@@ -56,16 +62,18 @@ def scan_text(text: str, *, pseudonyms: Pseudonymizer | None = None, subject: in
 
 def scan_folder(folder: Path, *, pseudonyms: Pseudonymizer | None = None,
                 subject: int | None = None, keep_subject: bool = True,
+                subject_names: Iterable[str] = (),
                 files: Iterable[str] = CONTENT_FILES) -> list[Leak]:
     """Leaks in the Skill folder's content files, line by line (sorted)."""
     leaks: list[Leak] = []
+    names = tuple(subject_names)
     for name in files:
         path = folder / name
         if not path.is_file():
             continue
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
             for d in scan_text(line, pseudonyms=pseudonyms, subject=subject,
-                               keep_subject=keep_subject):
+                               keep_subject=keep_subject, subject_names=names):
                 leaks.append(Leak(name, n, d.type, d.category))
     return sorted(leaks)
 

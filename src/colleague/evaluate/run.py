@@ -25,7 +25,7 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from colleague import __version__
 from colleague.analyze.model import Claim, Lang, Msg, PersonData, SectionNote
@@ -40,6 +40,9 @@ from colleague.skill.evidence import Scrubber
 from colleague.skill.slug import slugify
 from colleague.skill.verify import verify
 from colleague.store.person_data import load_person
+
+if TYPE_CHECKING:
+    from colleague.evaluate.attribution import AttributionResult
 
 BATCHES = (1, 5, 20)
 Progress = Callable[[str], None]
@@ -188,7 +191,8 @@ def evaluate_person(db: sqlite3.Connection, build_data: PersonData, heldout: Seq
         folder = render_skill(db, build_data, lang, tmp, claims=claims, notes=notes,
                               pseudonyms=pseudonyms)
         verdict = verify(folder, db, build_data.person_id)
-        leaks = scan_folder(folder, pseudonyms=pseudonyms, subject=build_data.person_id)
+        leaks = scan_folder(folder, pseudonyms=pseudonyms, subject=build_data.person_id,
+                            subject_names=(build_data.name, *build_data.aliases, folder.name))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return PersonResult(
@@ -249,17 +253,10 @@ def evaluate(db: sqlite3.Connection, person_ids: Sequence[int], *, frac: float =
     return Evaluation(people, frac, attribution, baseline, overall, notes)
 
 
-def _per_person(res: Any) -> dict[int, tuple[dict[str, float | None], dict[str, float | None]]]:
-    """attribution.per_person → {person: (accuracy per batch, baseline per batch)}."""
-    out = {}
-    for pid, v in (getattr(res, "per_person", None) or {}).items():
-        if isinstance(v, Mapping) and ("model" in v or "baseline" in v):
-            out[int(pid)] = (_by_batch(v.get("model")), _by_batch(v.get("baseline")))
-        elif isinstance(v, tuple | list) and len(v) == 2:
-            out[int(pid)] = (_by_batch(v[0]), _by_batch(v[1]))
-        else:
-            out[int(pid)] = (_by_batch(v), _by_batch(None))
-    return out
+def _per_person(res: AttributionResult) -> dict[int, tuple[dict[str, float | None], dict[str, float | None]]]:
+    """AttributionResult.per_person / baseline_per_person → {person: (ours, baseline)}."""
+    base = res.baseline_per_person
+    return {int(p): (_by_batch(v), _by_batch(base.get(p))) for p, v in res.per_person.items()}
 
 
 __all__ = ["Evaluation", "PersonResult", "evaluate", "evaluate_person", "heldout_view",
