@@ -71,7 +71,7 @@ from colleague.analyze.social import (
     stream_key,
     z_two,
 )
-from colleague.analyze.text import shorten, strip_noise
+from colleague.analyze.text import keyed_search, shorten, strip_noise
 
 DECISIONS = "persona.decisions"
 BOUNDARIES = "persona.boundaries"
@@ -202,9 +202,12 @@ def _label(s: str) -> str:
     return " ".join(s.split()).lower()
 
 
+_LEAD = re.compile(r"^(\s*(@[\w.\-]+(\s[A-Z][a-z]+)?|<@[^>]+>)[\s,，:：]*)*")
+
+
 def _first_clause(text: str) -> tuple[str, int, int]:
     """The first clause of the text without leading @mentions: (clause, start, end)."""
-    lead = re.match(r"^(\s*(@[\w.\-]+(\s[A-Z][a-z]+)?|<@[^>]+>)[\s,，:：]*)*", text)
+    lead = _LEAD.match(text)
     start = lead.end() if lead else 0
     m = _CLAUSE.search(text, start)
     end = m.start() if m else len(text)
@@ -312,13 +315,16 @@ class Scanned:
     own: list[tuple[Msg, Hits]]
     base: list[Hits]
     base_texts: list[str]
+    _counts: tuple[Counter[str], Counter[str]] | None = field(default=None, repr=False)
 
     def with_kind(self, kind: str) -> list[tuple[Msg, Hits]]:
         return [(m, h) for m, h in self.own if kind in h.marks]
 
     def rate(self, kind: str) -> tuple[int, float, int, float]:
-        k_own = sum(1 for _, h in self.own if kind in h.marks)
-        k_base = sum(1 for h in self.base if kind in h.marks)
+        if self._counts is None:  # messages per kind, counted once
+            self._counts = (Counter(k for _, h in self.own for k in h.marks),
+                            Counter(k for h in self.base for k in h.marks))
+        k_own, k_base = self._counts[0][kind], self._counts[1][kind]
         return (
             k_own,
             k_own / max(len(self.own), 1),
@@ -554,6 +560,8 @@ _ASK_NAME = re.compile(
 )
 # Cheap test before looking for names: a message that could send someone elsewhere.
 _CUE = re.compile(r"找|问|联系|请教|咨询|负责|管|ask|ping|check with|talk to|reach out|owns|knows", _I)
+_CUE_KEYS = ("找", "问", "联系", "请教", "咨询", "负责", "管", "ask", "ping", "check with", "talk to",
+             "reach out", "owns", "knows")
 _ASK_AT = re.compile(r"(找|问|联系|ask|ping|check with|talk to)\s*@|@\S+( \S+)? owns", _I)
 _OWNS = re.compile(r"^\s*(owns|负责|knows|管)", _I)
 
@@ -590,7 +598,8 @@ def _boundary_claims(
     person: list[tuple[Msg, list[int], tuple[int, int]]] = []
     process: list[tuple[Msg, Hits]] = []
     for m, h in sc.own:
-        cue = "refuse" in h.marks or "refuse_weak" in h.marks or _CUE.search(m.text)
+        cue = "refuse" in h.marks or "refuse_weak" in h.marks or keyed_search(
+            _CUE, _CUE_KEYS, m.text)
         tg = (_targets(m, s, others, pat, lookup) or _targets(m, s, others, bare, lookup)
               if cue else [])
         if not tg and s.own_mentions.get(m.uid) and _ASK_AT.search(m.text):

@@ -32,6 +32,14 @@ class Msg:
     thread: int | None = None  # uid of the thread root
     mentions: tuple[int, ...] = ()  # person ids mentioned
     extra: dict[str, Any] = field(default_factory=dict)
+    # ts.timestamp(), worked out once: analyzers order and compare hundreds of thousands of
+    # messages by it, and datetime.timestamp() is slow. The loader passes it (from the stored
+    # milliseconds, the same float); left out, it is computed from `ts`.
+    epoch: float | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.epoch is None and self.ts is not None:
+            object.__setattr__(self, "epoch", self.ts.timestamp())
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ from colleague.analyze.model import (
     Prediction,
     SectionNote,
 )
+from colleague.analyze.threads import shared
 
 SECTION = "persona.rhythm"
 MIN_MESSAGES = 20  # timestamped messages needed before saying anything about rhythm
@@ -72,6 +73,13 @@ def _key(m: Msg) -> tuple[datetime, int]:
     return (m.ts, m.uid)
 
 
+def _epoch_key(m: Msg) -> tuple[float, int]:
+    """The same order as `_key` (epoch is ts.timestamp(), distinct for distinct microseconds),
+    compared as floats rather than aware datetimes."""
+    assert m.epoch is not None
+    return (m.epoch, m.uid)
+
+
 class Threads:
     """The subject's and their neighbours' messages, stream by stream, to find what each
     message answers.
@@ -85,6 +93,11 @@ class Threads:
     The answered message must be someone else's, earlier, and within `window_s`.
     """
 
+    @classmethod
+    def of(cls, data: PersonData) -> Threads:
+        """The shared instance for `data` (style and rhythm both pair replies; see threads.py)."""
+        return shared(data, "rhythm.threads", cls)
+
     def __init__(self, data: PersonData, window_s: float = REPLY_WINDOW_S) -> None:
         self.subject = data.person_id
         self.window_s = window_s
@@ -95,7 +108,7 @@ class Threads:
             streams.setdefault(self._stream(m), []).append(m)
         self._prev: dict[int, Msg] = {}
         for key in sorted(streams):
-            line = sorted(streams[key], key=_key)
+            line = sorted(streams[key], key=_epoch_key)
             for a, b in zip(line, line[1:], strict=False):
                 self._prev[b.uid] = a
         self.own_uids = frozenset(m.uid for m in data.own)
@@ -405,7 +418,7 @@ def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim:
 
 
 def _latency_claim(data: PersonData, lang: Lang) -> Claim | None:
-    threads = Threads(data)
+    threads = Threads.of(data)
     pairs = reply_delays(threads, data.own, data.bots)
     if len(pairs) < MIN_PAIRS:
         return None

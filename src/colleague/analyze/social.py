@@ -60,7 +60,8 @@ from colleague.analyze.model import (
     Prediction,
     SectionNote,
 )
-from colleague.analyze.text import EMOJI, shorten, strip_noise
+from colleague.analyze.text import EMOJI, keyed_search, shorten, strip_noise
+from colleague.analyze.threads import shared
 
 SECTION = "persona.interpersonal"
 
@@ -89,7 +90,7 @@ def stream_key(m: Msg) -> tuple[int, int]:
 
 
 def _order(m: Msg) -> tuple[bool, float, int]:
-    return (m.ts is None, m.ts.timestamp() if m.ts else 0.0, m.uid)
+    return (m.epoch is None, m.epoch if m.epoch is not None else 0.0, m.uid)
 
 
 def _secs(a: Msg, b: Msg) -> float | None:
@@ -170,7 +171,13 @@ def _find_parent(m: Msg, prev: Msg | None, by_uid: dict[int, Msg]) -> tuple[Msg 
 
 
 def build_structure(data: PersonData) -> Structure:
-    """Streams in time order, each message's parent, and mentions — in one pass each."""
+    """Streams in time order, each message's parent, and mentions — in one pass each.
+    Built once per `data` and shared (social and decisions both use it; see threads.py):
+    callers must not change it."""
+    return shared(data, "social.structure", _build_structure)
+
+
+def _build_structure(data: PersonData) -> Structure:
     msgs = sorted([*data.own, *data.context], key=_order)
     by_uid = {m.uid: m for m in msgs}
     streams: dict[tuple[int, int], list[Msg]] = defaultdict(list)
@@ -435,15 +442,25 @@ _FEATURE_NAMES = {
 }
 
 
+# Literals every match of the patterns above contains (see text.keyed_search).
+_POLITE_KEYS = ("请", "麻烦", "谢", "感谢", "您", "辛苦", "劳驾", "please", "pls", "thank", "thx",
+                "appreciate")
+_DIRECT_KEYS = ("必须", "务必", "一定要", "不要", "不许", "禁止", "不准", "赶紧", "马上", "立刻", "must",
+                "have to", "need to", "don", "do not", "never", "should", "asap", "now")
+_CASUAL_KEYS = ("哈", "啦", "呀", "嘛", "哟", "~", "～", "lol", "haha", "hehe", "!!", "！！", ":joy:",
+                ":rofl:", "😂", "🤣")
+
+
 def features(m: Msg) -> Features:
     t = m.text
+    low = t.lower()
     return Features(
         length=len(strip_noise(t).strip()),
-        polite=bool(_POLITE.search(t)),
+        polite=bool(keyed_search(_POLITE, _POLITE_KEYS, t, low)),
         emoji=bool(EMOJI.search(t)),
         question=bool(_QUESTION.search(t)),
-        direct=bool(_DIRECT.search(t)),
-        casual=bool(_CASUAL.search(t)),
+        direct=bool(keyed_search(_DIRECT, _DIRECT_KEYS, t, low)),
+        casual=bool(keyed_search(_CASUAL, _CASUAL_KEYS, t, low)),
     )
 
 
@@ -597,7 +614,7 @@ def reply_pairs(data: PersonData, s: Structure) -> list[Pair]:
     for m in data.own:
         if m.ts is not None:
             own_by_stream[stream_key(m)].append(m)
-    stamps = {k: [m.ts.timestamp() for m in v if m.ts] for k, v in own_by_stream.items()}
+    stamps = {k: [m.epoch for m in v if m.epoch is not None] for k, v in own_by_stream.items()}
     for c in data.context:
         if c.uid not in s.mentions_subject or c.uid in used_q or c.ts is None:
             continue
@@ -606,7 +623,7 @@ def reply_pairs(data: PersonData, s: Structure) -> list[Pair]:
         key = stream_key(c)
         if key not in own_by_stream:
             continue
-        i = bisect.bisect_right(stamps[key], c.ts.timestamp())
+        i = bisect.bisect_right(stamps[key], c.epoch)
         if i >= len(stamps[key]):
             continue
         m = own_by_stream[key][i]

@@ -70,7 +70,7 @@ from colleague.analyze.model import (
     SectionNote,
 )
 from colleague.analyze.rhythm import Threads, log_odds_z, pct, quantile, spread
-from colleague.analyze.text import EMOJI, is_chinese, shorten, strip_noise, tokens
+from colleague.analyze.text import EMOJI, is_chinese, keyed_search, shorten, strip_noise, tokens
 
 EXPRESSION = "persona.expression"
 EXAMPLES = "persona.examples"
@@ -808,13 +808,15 @@ def _aimed_at(m: Msg, person: int | None, names: tuple[str, ...]) -> bool:
     return any(a.startswith(n) or n.startswith(a) for a in ats for n in names if len(a) > 1)
 
 
-def _plausible(data: PersonData, mine: Msg, trigger: Msg) -> bool:
+def _plausible(data: PersonData, mine: Msg, trigger: Msg,
+               subject: tuple[str, ...] | None = None) -> bool:
     """Whether `mine` can be read as the answer to `trigger`: a person (not a bot) wrote it,
     it was not aimed at somebody else, their reply is not aimed at a third person, and it
-    came within `EXAMPLE_WINDOW_S`."""
+    came within `EXAMPLE_WINDOW_S`. (`subject`: the subject's names, when already known.)"""
     if trigger.author in data.bots or not trigger.text.strip():
         return False
-    subject = _names_of(data.name, *data.aliases)
+    if subject is None:
+        subject = _names_of(data.name, *data.aliases)
     if not _aimed_at(trigger, data.person_id, subject):
         return False
     asker = _names_of(data.people.get(trigger.author or -1, ""))
@@ -824,15 +826,41 @@ def _plausible(data: PersonData, mine: Msg, trigger: Msg) -> bool:
     return (mine.ts - trigger.ts).total_seconds() <= EXAMPLE_WINDOW_S
 
 
+# Substrings (lower-cased) every match of the pattern contains: a message without any of them
+# cannot match, and most messages have none — `in` is much cheaper than the regex.
+_CHASE_KEYS = ("进度", "进展", "什么时候", "啥时候", "何时", "eta", "update", "更新", "催", "how",
+               "on track", "按时", "好了", "搞定了吗", "完成了吗", "done yet", "status on", "到哪了",
+               "怎么样了", "ping")
+_DISAGREE_KEYS = ("不", "我反对", "disagree", "don't think", "do not think", "not sure", "rather",
+                  "push back", "not convinced", "但是")
+_CHALLENGE_KEYS = ("为什么", "为啥", "凭什么", "怎么会", "why", "are you sure", "确定", "不对",
+                   "有问题", "really?", "wrong", "look right")
+
+
+@dataclass(slots=True)
+class _TriggerFacts:
+    question: bool
+    chase: re.Match[str] | None
+    challenge: re.Match[str] | None
+
+
+def _trigger_facts(text: str) -> _TriggerFacts:
+    low = text.lower()
+    return _TriggerFacts(_is_question(text), keyed_search(_CHASE, _CHASE_KEYS, text, low),
+                         keyed_search(_CHALLENGE, _CHALLENGE_KEYS, text, low))
+
+
 def _example_candidates(data: PersonData) -> dict[str, list[_Example]]:
-    threads = Threads(data)
+    threads = Threads.of(data)
+    subject = _names_of(data.name, *data.aliases)
+    facts: dict[int, _TriggerFacts] = {}  # a message answered several times is read once
     out: dict[str, list[_Example]] = {s: [] for s in _SITUATIONS}
     for m in data.own:
         text = m.text.strip()
         if not text or m.ts is None:
             continue
         trigger = threads.answered(m)
-        if trigger is not None and not _plausible(data, m, trigger):
+        if trigger is not None and not _plausible(data, m, trigger, subject):
             trigger = None
         direct = trigger is not None and (
             data.person_id in trigger.mentions
@@ -841,21 +869,24 @@ def _example_candidates(data: PersonData) -> dict[str, list[_Example]]:
         )
         score = 2 * direct + (4 <= len(text) <= 200)
         if trigger is not None:
-            if _is_question(trigger.text):
+            f = facts.get(trigger.uid)
+            if f is None:
+                f = facts[trigger.uid] = _trigger_facts(trigger.text)
+            if f.question:
                 answer = score + (not _is_question(text))
                 out["question"].append(_Example("question", m, trigger, None, None, answer))
-            chase = _CHASE.search(trigger.text)
+            chase = f.chase
             if chase:
                 out["chased"].append(
                     _Example("chased", m, trigger, None, (chase.start(), chase.end()), score)
                 )
-            challenge = _CHALLENGE.search(trigger.text)
+            challenge = f.challenge
             if challenge and threads.addressed_to_subject(trigger):
                 out["challenged"].append(
                     _Example("challenged", m, trigger, None,
                              (challenge.start(), challenge.end()), score)
                 )
-        disagree = _DISAGREE.search(text)
+        disagree = keyed_search(_DISAGREE, _DISAGREE_KEYS, text)
         if disagree:
             # Stronger markers (earlier in the pattern) are not ranked separately; a clear
             # "不同意/I disagree" is rarer than "但是", so prefer messages without 但是 only.

@@ -28,6 +28,27 @@ EMOJI = re.compile(
 )
 
 
+# Characters a case-insensitive regex folds onto ASCII letters although str.lower() does not
+# turn them into those letters ('İ' → 'i̇', 'ı', 'ſ'); text holding one skips the key check.
+ODD_FOLDS = frozenset("\u0130\u0131\u017f\u212a")
+
+
+def keyed_search(
+    pattern: re.Pattern[str], keys: tuple[str, ...], text: str, low: str | None = None
+) -> re.Match[str] | None:
+    """`pattern.search(text)`, skipped when the lower-cased text holds none of `keys`.
+
+    Exact only when every match of `pattern` contains one of `keys` (lower-cased) — list a
+    literal every alternative must contain. Most messages hold none, and `in` is an order of
+    magnitude cheaper than trying a long alternation at every position."""
+    low = text.lower() if low is None else low
+    if any(map(low.__contains__, keys)):
+        return pattern.search(text)
+    if not low.isascii() and not ODD_FOLDS.isdisjoint(text):
+        return pattern.search(text)
+    return None
+
+
 def cjk_ratio(text: str) -> float:
     """Share of CJK characters among letters (CJK + Latin)."""
     cjk = len(_CJK.findall(text))

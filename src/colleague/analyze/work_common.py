@@ -89,10 +89,21 @@ def prepare(own: Sequence[Msg]) -> list[Prep]:
     return out
 
 
+_SPLIT: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+
 def has_any(low: str, keys: tuple[str, ...]) -> bool:
     """A cheap pre-check before a large regular expression: Python's `in` is an order of
-    magnitude faster than a regex alternation, and most messages match nothing."""
-    return any(map(low.__contains__, keys))
+    magnitude faster than a regex alternation, and most messages match nothing. Keys with
+    non-ASCII characters (必须, 告警) are skipped for ASCII-only text, which cannot hold them."""
+    split = _SPLIT.get(id(keys))
+    if split is None or split[0] is not keys:
+        # Keep `keys` referenced so its id is not reused by another tuple.
+        split = _SPLIT[id(keys)] = (keys, tuple(k for k in keys if k.isascii()),
+                                    tuple(k for k in keys if not k.isascii()))
+    if any(map(low.__contains__, split[1])):
+        return True
+    return not low.isascii() and any(map(low.__contains__, split[2]))
 
 
 # -- identifiers: systems, services, tables, modules ------------------------------------------
@@ -212,7 +223,7 @@ def addressed_to(data: PersonData) -> dict[int, str]:
     for c in data.context:
         if c.author == data.person_id:
             continue
-        if data.person_id in c.mentions or (at_name and at_name.search(c.text)):
+        if data.person_id in c.mentions or (at_name and "@" in c.text and at_name.search(c.text)):
             out[c.uid] = "mention"
         elif c.reply_to in own_uids:
             out[c.uid] = "reply"
@@ -236,7 +247,7 @@ def addressed_to(data: PersonData) -> dict[int, str]:
 
 
 def _ts(m: Msg) -> float:
-    return m.ts.timestamp() if m.ts else 0.0
+    return m.epoch if m.epoch is not None else 0.0
 
 
 _QUESTION = re.compile(r"[?？]|吗|么|呢|怎么|如何|多久|多少|哪|谁|几|(?i:\b(?:how|what|where|when|why|who|which|can|could|is|are|does|do)\b)")

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 
 from colleague.analyze.model import Claim, Lang, Msg, PersonData, Prediction, SectionNote
-from colleague.analyze.text import is_chinese
+from colleague.analyze.text import ODD_FOLDS, is_chinese
 from colleague.analyze.work_common import (
     Prep,
     Sent,
@@ -62,10 +62,55 @@ _EN_RULE = (
     r"|^\s*(?!(?:i|we|you|they|he|she|it|this|that)\b)(?:[a-z][\w-]*\s){1,4}(?:needs?|requires?)\s(?!help)"
 )
 RULE_RE = re.compile(f"{_ZH_RULE}|(?i:{_EN_RULE})")
+_ZH_RULE_RE = re.compile(_ZH_RULE)
+_EN_RULE_RE = re.compile(f"(?i:{_EN_RULE})")
 RULE_KEYS = ("必须", "一定", "不要", "不能", "不可以", "不允许", "不准", "禁止", "严禁", "务必", "切记", "记得", "千万",
              "否则", "不然", "别", "先", "才能", "原则", "规矩", "规范", "第一反应", "都要", "都得", "不", "没",
              "must", "never", "always", "make sure", "ensure", "don", "do not", "before", "need", "otherwise",
              "required", "not allowed", "require")
+_ZH_RULE_KEYS = tuple(k for k in RULE_KEYS if not k.isascii())
+
+
+# The English half of RULE_RE, alternative by alternative, each with the literals every match
+# of it contains (lower-cased): only the alternatives whose literal is in the text are tried.
+_EN_PARTS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (keys, re.compile(rx, re.I)) for keys, rx in (
+        (("must",), r"\bmust(?:n't)?\b"),
+        (("never",), r"\bnever\b"),
+        (("always",), r"\balways\b"),
+        (("make sure",), r"\bmake sure\b"),
+        (("ensure",), r"\bplease ensure\b|\bensure\b"),
+        (("don", "do not"), r"(?:^|[,;:(]\s*|\b(?:please|pls|we|you)\s+)(?:don'?t|do not)\b"),
+        (("before",), r"\bbefore (?:you|merging|deploying|shipping|releasing|pushing|we)\b"),
+        (("need",), r"\b(?:every|each|all|any)\b[^.]{0,40}\bneeds?\b|\bneeds? to be\b"),
+        (("no",), r"^\s*no [\w ]{1,20}, no \w+"),
+        (("otherwise",), r"\botherwise\b"),
+        (("is required",), r"\bis required\b"),
+        (("not allowed",), r"\bnot allowed\b"),
+        (("need", "require"), r"^\s*(?!(?:i|we|you|they|he|she|it|this|that)\b)(?:[a-z][\w-]*\s){1,4}"
+                               r"(?:needs?|requires?)\s(?!help)"),
+    )
+)
+assert "|".join(rx.pattern for _, rx in _EN_PARTS) == _EN_RULE
+
+
+def _en_rule(text: str, low: str) -> bool:
+    if not low.isascii() and not ODD_FOLDS.isdisjoint(text):
+        return _EN_RULE_RE.search(text) is not None  # case folding beyond str.lower()
+    return any(any(map(low.__contains__, keys)) and rx.search(text) is not None
+               for keys, rx in _EN_PARTS)
+
+
+def has_rule_cue(text: str, low: str) -> bool:
+    """`has_any(low, RULE_KEYS) and RULE_RE.search(text)`, cheaper: the Chinese half of the
+    pattern only runs on text holding one of the Chinese keys (every match of it contains
+    one), and of the English half only the alternatives whose literal the text holds."""
+    zh = not low.isascii() and has_any(low, _ZH_RULE_KEYS)
+    if zh and _ZH_RULE_RE.search(text):
+        return True
+    return (zh or has_any(low, RULE_KEYS)) and _en_rule(text, low)
+
+
 _STRONG = re.compile(r"必须|禁止|严禁|务必|一定要|不允许|(?i:\bmust\b|\bnever\b|\balways\b|\bmake sure\b|\bensure\b)")
 _TRIVIAL = re.compile(
     r"别急|别担心|别客气|不客气|不要紧|没关系|记得吃|(?i:don'?t worry|no worries|never mind|don'?t know"
@@ -136,8 +181,8 @@ def _quoted_from_others(data: PersonData, convs: set[int]) -> set[tuple[int, str
     the subject states once that someone else already wrote there is quoted, not theirs."""
     out: set[tuple[int, str]] = set()
     for c in data.context:
-        if c.conversation in convs and c.author != data.person_id and has_any(c.text.lower(), RULE_KEYS) \
-                and RULE_RE.search(c.text):
+        if c.conversation in convs and c.author != data.person_id \
+                and has_rule_cue(c.text, c.text.lower()):
             for s in locate_sentences(c.text):
                 out.add((c.conversation, _norm(s.text)))
     return out
@@ -149,7 +194,7 @@ def rules(data: PersonData, preps: list[Prep], lang: Lang) -> tuple[list[Claim],
     for p in preps:
         # Commit messages describe the code ("禁止复制", "must be called first"), not how the
         # person wants work done.
-        if p.msg.platform == "git" or not has_any(p.low, RULE_KEYS) or not RULE_RE.search(p.msg.text):
+        if p.msg.platform == "git" or not has_rule_cue(p.msg.text, p.low):
             continue
         for s in p.sents:
             if len(s.text) >= 4 and _is_rule(s.text):
