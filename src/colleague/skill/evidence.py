@@ -74,7 +74,22 @@ def _window(full: str, piece: str | None) -> str:
             start = m.start()
         if m.start() < end < m.end():
             end = m.end()
+    # Cut only between words: a fragment like "IPython." taken out of "IPython.FakeModule"
+    # could read as somebody's handle on its own.
+    start, end = _word_edge(full, start, -1), _word_edge(full, end, +1)
     return full[start:end].strip()
+
+
+def _word_edge(text: str, pos: int, step: int, limit: int = 40) -> int:
+    """Move `pos` outwards to the nearest whitespace (or CJK character) within `limit`."""
+    moved = 0
+    while 0 < pos < len(text) and moved < limit:
+        ch = text[pos - 1] if step < 0 else text[pos]
+        if ch.isspace() or "\u3000" <= ch <= "\u9fff":
+            return pos
+        pos += step
+        moved += 1
+    return max(0, min(pos, len(text)))
 
 
 class EvidenceBook:

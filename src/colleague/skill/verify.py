@@ -48,7 +48,10 @@ def verify(folder: Path, db: sqlite3.Connection, person_id: int) -> Verdict:
     v = Verdict()
     v.problems += validate_folder(folder)
     entries: dict[str, dict] = {}
-    for n, line in enumerate((folder / "evidence.jsonl").read_text(encoding="utf-8").splitlines(), 1):
+    # Split on \n only: excerpts may hold U+2028 and other characters splitlines() breaks on.
+    for n, line in enumerate((folder / "evidence.jsonl").read_text(encoding="utf-8").split("\n"), 1):
+        if not line.strip():
+            continue
         try:
             e = json.loads(line)
         except json.JSONDecodeError:
