@@ -223,6 +223,8 @@ def _prepared(text: str) -> str:
     low = text.lower()
     if len(low) != len(text):  # a few characters lower-case to two ('İ')
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if "http" not in low and "www." not in low and "`" not in low:
+        return low  # nothing to blank out (every _MASK match holds one of these)
     return _MASK.sub(lambda m: " " * len(m.group(0)), low)
 
 

@@ -48,7 +48,7 @@ from colleague.analyze.model import (
     Prediction,
     SectionNote,
 )
-from colleague.analyze.threads import shared
+from colleague.analyze.threads import seconds_between, shared
 
 SECTION = "persona.rhythm"
 MIN_MESSAGES = 20  # timestamped messages needed before saying anything about rhythm
@@ -134,7 +134,8 @@ class Threads:
         cand = parent if explicit else self.previous(m)
         if cand is None or cand.ts is None or cand.author == m.author or cand.author is None:
             return None
-        delay = (m.ts - cand.ts).total_seconds()
+        delay = seconds_between(cand, m)
+        assert delay is not None
         if delay < 0 or delay > self.window_s:
             return None
         return cand
@@ -164,8 +165,9 @@ def reply_delays(threads: Threads, msgs: Iterable[Msg], bots: frozenset[int]) ->
         cand = threads.answered(m)
         if cand is None or cand.author in bots:
             continue
-        assert m.ts is not None and cand.ts is not None
-        out.append((m, cand, (m.ts - cand.ts).total_seconds()))
+        delay = seconds_between(cand, m)
+        assert delay is not None
+        out.append((m, cand, delay))
     return out
 
 

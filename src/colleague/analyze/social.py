@@ -61,7 +61,7 @@ from colleague.analyze.model import (
     SectionNote,
 )
 from colleague.analyze.text import EMOJI, keyed_search, shorten, strip_noise
-from colleague.analyze.threads import shared
+from colleague.analyze.threads import seconds_between, shared
 
 SECTION = "persona.interpersonal"
 
@@ -95,9 +95,7 @@ def _order(m: Msg) -> tuple[bool, float, int]:
 
 def _secs(a: Msg, b: Msg) -> float | None:
     """Seconds from a to b (None when either has no time)."""
-    if a.ts is None or b.ts is None:
-        return None
-    return (b.ts - a.ts).total_seconds()
+    return seconds_between(a, b)
 
 
 def name_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
@@ -156,7 +154,7 @@ def _find_parent(m: Msg, prev: Msg | None, by_uid: dict[int, Msg]) -> tuple[Msg 
     explicit = by_uid.get(m.reply_to) if m.reply_to is not None else None
     if explicit is not None and (m.reply_to != m.thread or m.platform == "email"):
         return explicit, True
-    in_thread = stream_key(m)[1] != 0
+    in_thread = m.thread is not None and m.thread != m.uid  # stream_key(m)[1] != 0
     if prev is not None:
         gap = _secs(prev, m)
         if gap is not None and 0 <= gap <= (THREAD_WINDOW_S if in_thread else WINDOW_S):

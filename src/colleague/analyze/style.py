@@ -71,6 +71,7 @@ from colleague.analyze.model import (
 )
 from colleague.analyze.rhythm import Threads, log_odds_z, pct, quantile, spread
 from colleague.analyze.text import EMOJI, is_chinese, keyed_search, shorten, strip_noise, tokens
+from colleague.analyze.threads import seconds_between
 
 EXPRESSION = "persona.expression"
 EXAMPLES = "persona.examples"
@@ -822,8 +823,9 @@ def _plausible(data: PersonData, mine: Msg, trigger: Msg,
     asker = _names_of(data.people.get(trigger.author or -1, ""))
     if not _aimed_at(mine, trigger.author, asker):
         return False
-    assert mine.ts is not None and trigger.ts is not None
-    return (mine.ts - trigger.ts).total_seconds() <= EXAMPLE_WINDOW_S
+    delay = seconds_between(trigger, mine)
+    assert delay is not None
+    return delay <= EXAMPLE_WINDOW_S
 
 
 # Substrings (lower-cased) every match of the pattern contains: a message without any of them
