@@ -26,12 +26,14 @@ import re
 from collections import Counter
 
 from colleague.analyze.model import Claim, Evidence, Lang, Msg, PersonData, Prediction, SectionNote
+from colleague.analyze.text import ODD_FOLDS
 from colleague.analyze.work_common import (
     Prep,
     addressed,
     clip,
     commit_scopes,
     dedupe_evidence,
+    has_any,
     quote,
     said,
     say,
@@ -56,6 +58,15 @@ _OWN = re.compile(
     r"|(?i:\bI(?:'ll| will| can)? (?:own|take|maintain|handle)\b|\bI'm (?:the owner|responsible|on it)\b"
     r"|\bI am (?:the owner|responsible)\b|\bmy (?:service|module|repo|team's)\b|^\s*mine\b)"
 )
+
+
+_OWN_KEYS = ("负责", "归我", "我来", "盯", "维护", "own", "take", "maintain", "handle", "i'm", "i am",
+             "my ", "mine")
+
+
+def _odd(p: Prep) -> bool:
+    """Text whose case folding goes beyond str.lower() (see text.ODD_FOLDS): no shortcut."""
+    return not p.low.isascii() and not ODD_FOLDS.isdisjoint(p.msg.text)
 
 
 def pct(x: float) -> str:
@@ -89,6 +100,9 @@ def _owned(preps: list[Prep], ctx: dict[int, Msg]) -> dict[str, list[Evidence]]:
     message it answers."""
     out: dict[str, list[Evidence]] = {}
     for p in preps:
+        # Every _OWN match holds one of the keys: a message without any has no such sentence.
+        if not has_any(p.low, _OWN_KEYS) and not _odd(p):
+            continue
         for s in p.sents:
             if not _OWN.search(s.text):
                 continue
