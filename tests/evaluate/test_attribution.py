@@ -52,7 +52,9 @@ def test_known_writers_are_found() -> None:
     assert set(res.per_person) == {1, 2, 3, 4}
     assert all(acc["20"] == 1.0 for acc in res.per_person.values())
     assert 0.0 <= res.baseline["1"] <= 1.0
-    assert set(res.weights) >= {"words", "chars", "hours", "venue", "prior"}
+    assert set(res.weights) == {"1", "5", "20"}
+    assert set(res.weights["20"]) >= {"words", "chars", "hours", "venue", "prior"}
+    assert res.recency in (0.0, 0.25, 0.5, 1.0)
 
 
 def test_text_alone_beats_the_baseline_on_the_same_batches() -> None:

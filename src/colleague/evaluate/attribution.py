@@ -7,20 +7,23 @@ trailing short batch is dropped). Top-1 accuracy per batch size is reported, bes
 baseline scored on exactly the same batches in the same run.
 
 Our profile: a log-linear model over the aspects a Skill describes (`_features.GROUPS`: words
-and phrases, character 3-grams, message shape, active hours, zone, conversations, whom they
+and phrases, character n-grams, message shape, active hours, zone, conversations, whom they
 answer and address, touched paths) plus how much each person writes (the prior). Each group is
 a multinomial naive Bayes model whose per-person distribution is smoothed towards the team's
-(Dirichlet prior with mass `MU[group]`, the team = the build parts of everyone evaluated):
+(Dirichlet prior with mass `MU[group]`, the team = the build parts of everyone evaluated), with
+later build messages counting more (`RECENCY`: the held-out part follows the build part, and a
+person's recent habits predict it better than their first ones):
 
-    score(p | message) = w_prior · log n_p/n + Σ_g w_g · Σ_{f in message, group g} log P_g(f | p)
+    score_k(p | batch) = w_k,prior · log n_p/n + Σ_g w_k,g · Σ_{f in batch, group g} log P_g(f | p)
 
-and a batch scores the sum over its messages. The group weights `w` correct the naive Bayes
-independence assumption (character n-grams overlap, words repeat them) and say how much each
-aspect is worth on this corpus. They are fit on the build part alone: the model is trained on
-the first `1 - VALIDATION` of each person's build messages and the weights chosen, by
-coordinate ascent over a fixed grid, to maximise the mean log-probability of the true writer on
-the last `VALIDATION` (single messages and batches of 5 and 20, each size counting equally);
-the final model is then trained on the whole build part with those weights. Held-out messages
+The group weights `w_k` correct the naive Bayes independence assumption (character n-grams
+overlap, words repeat them, consecutive messages repeat each other) and say how much each aspect
+is worth on this corpus — separately for every batch size k, since what a batch of 20 needs is
+not what one message needs. The score is linear in `w_k`, so the weights are the maximum
+(conditional) likelihood of the true writer under a softmax over people — a concave problem,
+solved by Newton's method. They are fit on the build part alone: the model is trained on the
+first `1 - VALIDATION` of each person's build messages and the weights fit on batches of the
+last `VALIDATION`; the final model is then trained on the whole build part. Held-out messages
 with no text are left out (of both scorers' batches alike).
 
 Baseline: lower-cased character 2–4-gram TF-IDF (raw counts, smoothed idf over the build
@@ -28,34 +31,36 @@ messages); each person's centroid is the mean of their L2-normalised build messa
 normalised; a batch goes to the person whose centroid has the highest cosine with the batch's
 vector (the sum of its messages' counts — the batch's own norm does not change the ranking).
 
-Everything is deterministic: no sampling, people in id order, messages in the order given.
+Scoring is vectorised with numpy: messages are sparse rows of feature ids, each group's model a
+dense feature × person matrix of log-probabilities. Everything is deterministic: no sampling,
+people in id order, messages in the order given.
 """
 
 from __future__ import annotations
 
-import math
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import repeat
+
+import numpy as np
 
 from colleague.analyze.model import Msg, PersonData
 from colleague.evaluate._features import GROUPS, baseline_grams, message_features
 
 BATCH_SIZES: tuple[int, ...] = (1, 5, 20)
 VALIDATION = 0.2  # the late share of each build part that the weights are fit on
-VALIDATION_CAP = 1600  # validation messages in all (spread over people): bounds the fit's cost
+VALIDATION_CAP = 20000  # single validation messages at most (evenly spread): bounds the fit
 # Dirichlet prior mass per group: how many team-distributed observations a person starts with.
 MU: dict[str, float] = {
     "words": 2000.0, "chars": 5000.0, "shape": 300.0, "hours": 50.0, "zone": 10.0,
     "venue": 10.0, "counterpart": 30.0, "paths": 50.0,
 }
 MIN_TEAM_COUNT = {"words": 2, "chars": 2}  # rarer features are left out (memory, noise)
-_GRID = (0.0, 0.25, 0.5, 0.75, 1.33, 2.0, 4.0)  # multipliers of a weight tried per round
-_START = 1.0
-_FIT_SIZES = (1, 5, 20)  # batch sizes the weights are fit on, each counting equally
-_ROUNDS = 2
+# A build message's weight halves for every `recency` share of the person's build part it lies
+# before their last one (0: all count alike); the value is chosen on the validation slice.
+RECENCIES: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0)
+_RIDGE = 1e-3  # keeps the Newton steps defined when a group carries no information
 _PRIOR = "prior"
+_CHUNK = 200_000  # stored features scored at once (bounds the nnz × people buffer)
 
 
 @dataclass
@@ -69,235 +74,253 @@ class AttributionResult:
     counts: dict[str, int]  # batches per size
     macro: dict[str, float]  # mean of per-person accuracies (people with a batch of that size)
     baseline_macro: dict[str, float]
-    weights: dict[str, float] = field(default_factory=dict)  # fitted group weights
+    # fitted weights per batch size ("1", "5", "20") and group
+    weights: dict[str, dict[str, float]] = field(default_factory=dict)
+    recency: float = 0.0  # the chosen recency half-life (share of the build part; 0: none)
+
+
+# -- sparse rows --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Rows:
+    """Messages as sparse rows (CSR): row i holds `cols[ptr[i]:ptr[i+1]]` (repeats count)."""
+
+    ptr: np.ndarray  # int64, len rows + 1
+    cols: np.ndarray  # int64 feature ids
+    vals: np.ndarray  # float64 counts
+
+    @property
+    def n(self) -> int:
+        return len(self.ptr) - 1
+
+    def row_of(self) -> np.ndarray:
+        return np.repeat(np.arange(self.n), np.diff(self.ptr))
+
+    def take(self, rows: np.ndarray) -> _Rows:
+        starts, ends = self.ptr[rows], self.ptr[rows + 1]
+        lens = ends - starts
+        ptr = np.concatenate(([0], np.cumsum(lens)))
+        idx = np.repeat(starts - ptr[:-1], lens) + np.arange(ptr[-1])
+        return _Rows(ptr, self.cols[idx], self.vals[idx])
+
+    def dot(self, table: np.ndarray) -> np.ndarray:
+        """rows × table (features × people) → rows × people."""
+        out = np.zeros((self.n, table.shape[1]))
+        start = 0
+        while start < self.n:
+            end = int(np.searchsorted(self.ptr, self.ptr[start] + _CHUNK, side="right")) - 1
+            end = min(max(end, start + 1), self.n)
+            a, b = self.ptr[start], self.ptr[end]
+            prod = table[self.cols[a:b]] * self.vals[a:b, None]
+            cum = np.zeros((b - a + 1, table.shape[1]))
+            np.cumsum(prod, axis=0, out=cum[1:])
+            local = self.ptr[start : end + 1] - a
+            out[start:end] = cum[local[1:]] - cum[local[:-1]]
+            start = end
+        return out
+
+
+def _encode(lists: Sequence[Sequence[str]], vocab: dict[str, int]) -> _Rows:
+    """Feature lists → sparse rows over `vocab` (unknown features dropped)."""
+    get = vocab.get
+    lens = np.zeros(len(lists) + 1, dtype=np.int64)
+    flat: list[int] = []
+    for i, fs in enumerate(lists):
+        ids = [j for j in map(get, fs) if j is not None]
+        flat += ids
+        lens[i + 1] = len(ids)
+    cols = np.array(flat, dtype=np.int64)
+    return _Rows(np.cumsum(lens), cols, np.ones(len(cols)))
+
+
+def _vocab(lists: Sequence[Sequence[str]], min_count: int) -> dict[str, int]:
+    """Features seen at least `min_count` times, numbered in order of first appearance."""
+    counts: dict[str, int] = {}
+    for fs in lists:
+        for f in fs:
+            counts[f] = counts.get(f, 0) + 1
+    return {f: i for i, f in enumerate(f for f, c in counts.items() if c >= min_count)}
 
 
 # -- the profile model --------------------------------------------------------------------------
 
 
-class _Group:
-    """Multinomial naive Bayes for one feature group, smoothed towards the team distribution.
-
-    log P(f | p) = log((c_pf + mu·q_f) / (N_p + mu)). The term log(mu·q_f) is the same for every
-    person, so it is left out: what is stored per person is log(1 + c_pf / (mu·q_f)) for the
-    features they used, and each in-vocabulary feature costs log(N_p + mu)."""
-
-    def __init__(self, counts: Sequence[Counter[str]], mu: float, min_count: int) -> None:
-        team: Counter[str] = Counter()
-        for c in counts:
-            team.update(c)
-        self.vocab = {f for f, n in team.items() if n >= min_count}
-        total = sum(n for f, n in team.items() if f in self.vocab)
-        smooth = 0.5 / max(total + 0.5 * len(self.vocab), 1.0)
-        unit = 1.0 / max(total + 0.5 * len(self.vocab), 1.0)
-        self.tables: list[dict[str, float]] = []
-        self.norms: list[float] = []
-        for c in counts:
-            table = {
-                f: math.log1p(n / (mu * (team[f] * unit + smooth)))
-                for f, n in c.items() if f in self.vocab
-            }
-            self.tables.append(table)
-            self.norms.append(math.log(sum(n for f, n in c.items() if f in self.vocab) + mu))
-
-    def score(self, feats: Iterable[str]) -> list[float]:
-        fs = [f for f in feats if f in self.vocab]
-        if not fs:
-            return [0.0] * len(self.tables)
-        k = len(fs)
-        return [sum(map(t.get, fs, repeat(0.0))) - k * n
-                for t, n in zip(self.tables, self.norms, strict=True)]
+def _nb_table(rows: _Rows, owner: np.ndarray, weight: np.ndarray, width: int, vocab: int,
+              mu: float) -> np.ndarray:
+    """features × people: log P(f | p) = log((c_pf + mu·q_f) / (N_p + mu)), where c counts
+    person p's (recency-weighted) uses of f and q is the team's distribution, add-½ smoothed."""
+    per_nnz = rows.vals * weight[rows.row_of()]
+    key = rows.cols * width + owner[rows.row_of()]
+    counts = np.bincount(key, weights=per_nnz, minlength=vocab * width).reshape(vocab, width)
+    team = counts.sum(axis=1) + 0.5
+    q = team / team.sum()
+    return np.log(counts + mu * q[:, None]) - np.log(counts.sum(axis=0) + mu)[None, :]
 
 
-class _Profiles:
-    """One `_Group` per feature group and the prior, trained on the given messages."""
+class _Model:
+    """One naive Bayes table per feature group plus the prior, from the given messages."""
 
-    def __init__(self, feats: Sequence[Sequence[dict[str, list[str]]]]) -> None:
-        n = sum(len(fs) for fs in feats) or 1
-        self.prior = [math.log((len(fs) + 1) / (n + len(feats))) for fs in feats]
-        self.groups: dict[str, _Group] = {}
-        for g in GROUPS:
-            counts = []
-            for fs in feats:
-                c: Counter[str] = Counter()
-                for f in fs:
-                    c.update(f.get(g, ()))
-                counts.append(c)
-            self.groups[g] = _Group(counts, MU[g], MIN_TEAM_COUNT.get(g, 1))
+    def __init__(self, feats: dict[str, _Rows], sizes: dict[str, int], owner: np.ndarray,
+                 weight: np.ndarray, width: int) -> None:
+        self.tables = {g: _nb_table(feats[g], owner, weight, width, sizes[g], MU[g])
+                       for g in GROUPS if sizes[g]}
+        n = np.bincount(owner, minlength=width).astype(float)
+        self.prior = np.log((n + 1) / (n.sum() + width))
 
-    def scores(self, f: dict[str, list[str]], only: Iterable[str] = GROUPS) -> dict[str, list[float]]:
-        out = {g: self.groups[g].score(f[g]) for g in GROUPS if f.get(g) and g in only}
-        out[_PRIOR] = self.prior
+    def scores(self, feats: dict[str, _Rows]) -> dict[str, np.ndarray]:
+        """group → rows × people log-likelihoods (the prior: the same row for every message)."""
+        out = {g: feats[g].dot(t) for g, t in self.tables.items()}
+        n = next(iter(feats.values())).n
+        out[_PRIOR] = np.broadcast_to(self.prior, (n, len(self.prior)))
         return out
 
 
-def _combine(scores: dict[str, list[float]], weights: dict[str, float], size: int) -> list[float]:
-    total = [0.0] * size
-    for g, s in scores.items():
-        w = weights.get(g, 0.0)
-        if w:
-            total = [a + w * b for a, b in zip(total, s, strict=True)]
-    return total
+def _recency(owner: np.ndarray, width: int, recency: float) -> np.ndarray:
+    """Per message weight: 1 for a person's last build message, halving every `recency` share
+    of their build part before it. `owner` is grouped by person, oldest first."""
+    if recency <= 0:
+        return np.ones(len(owner))
+    n = np.bincount(owner, minlength=width)
+    first = np.concatenate(([0], np.cumsum(n)))[owner]
+    pos = np.arange(len(owner)) - first
+    age = (n[owner] - 1 - pos) / np.maximum(n[owner], 1)
+    return np.power(0.5, age / recency)
+
+
+# -- batches ------------------------------------------------------------------------------------
+
+
+def _batches(owner: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(start rows, owners) of the batches of k consecutive rows of one person each (rows are
+    grouped by person in order; a trailing short batch is dropped)."""
+    starts, who = [], []
+    bounds = np.flatnonzero(np.diff(owner)) + 1
+    edges = np.concatenate(([0], bounds, [len(owner)]))
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        s = np.arange(a, b - k + 1, k)
+        starts.append(s)
+        who.append(np.full(len(s), owner[a] if b > a else 0))
+    if not starts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return np.concatenate(starts).astype(np.int64), np.concatenate(who).astype(np.int64)
+
+
+def _batch_sums(scores: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
+    cum = np.zeros((scores.shape[0] + 1, scores.shape[1]))
+    np.cumsum(scores, axis=0, out=cum[1:])
+    return cum[starts + k] - cum[starts]
 
 
 # -- fitting the weights ------------------------------------------------------------------------
 
 
-def _log_prob(scores: list[float], true: int) -> float:
-    top = max(scores)
-    return scores[true] - top - math.log(sum(math.exp(s - top) for s in scores))
+def _fit(feats: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, float]:
+    """Weights w maximising Σ_i log softmax(feats[i] @ w)[true[i]] (feats: items × people ×
+    groups), by Newton's method with a small ridge and step halving."""
+    n, _, d = feats.shape
+    w = np.ones(d)
+    at = np.arange(n)
 
+    def value(w: np.ndarray) -> float:
+        s = feats @ w
+        top = s.max(axis=1, keepdims=True)
+        lse = np.log(np.exp(s - top).sum(axis=1)) + top[:, 0]
+        return float((s[at, true] - lse).sum() / n - _RIDGE * (w @ w))
 
-def _objective(items: list[tuple[list[float], int]], share: list[float]) -> float:
-    return sum(w * _log_prob(s, t) for (s, t), w in zip(items, share, strict=True))
-
-
-def _fit_weights(
-    val: list[tuple[int, list[dict[str, list[float]]]]], size: int
-) -> dict[str, float]:
-    """Group weights maximising the true writer's mean log-probability on validation batches
-    (each size in `_FIT_SIZES` counting equally), by coordinate ascent from all-ones, trying
-    the multiples `_GRID` of each weight in turn."""
-    keys = [_PRIOR, *GROUPS]
-    weights = dict.fromkeys(keys, _START)
-    units: list[tuple[int, dict[str, list[float]]]] = []
-    share: list[float] = []
-    for k in _FIT_SIZES:
-        before = len(units)
-        for who, msgs in val:
-            for i in range(0, len(msgs) - k + 1, k):
-                summed: dict[str, list[float]] = {}
-                for m in msgs[i : i + k]:
-                    for g, s in m.items():
-                        prev = summed.get(g)
-                        summed[g] = list(s) if prev is None else [
-                            a + b for a, b in zip(prev, s, strict=True)]
-                units.append((who, summed))
-        if len(units) > before:
-            share += [1.0 / (len(units) - before)] * (len(units) - before)
-    if not units:
-        return weights
-    zero = [0.0] * size
-    totals = [_combine(s, weights, size) for _, s in units]
-    best = _objective([(t, who) for t, (who, _) in zip(totals, units, strict=True)], share)
-    for _ in range(_ROUNDS):
-        changed = False
-        for g in keys:
-            w = weights[g]
-            parts = [s.get(g, zero) for _, s in units]
-            base = [[a - w * b for a, b in zip(t, p, strict=True)] for t, p in zip(totals, parts, strict=True)]
-            choice, choice_obj = w, best
-            for mult in _GRID:
-                cand = w * mult if w else mult * 0.125
-                if cand == w:
-                    continue
-                obj = _objective([
-                    ([a + cand * b for a, b in zip(bt, p, strict=True)], who)
-                    for bt, p, (who, _) in zip(base, parts, units, strict=True)
-                ], share)
-                if obj > choice_obj + 1e-9:
-                    choice, choice_obj = cand, obj
-            if choice != w:
-                changed = True
-                weights[g] = choice
-                best = choice_obj
-                totals = [[a + choice * b for a, b in zip(bt, p, strict=True)]
-                          for bt, p in zip(base, parts, strict=True)]
-        if not changed:
+    cur = value(w)
+    for _ in range(50):
+        s = feats @ w
+        p = np.exp(s - s.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+        mean = np.einsum("ip,ipd->id", p, feats)
+        grad = (feats[at, true] - mean).sum(axis=0) / n - 2 * _RIDGE * w
+        second = np.einsum("ip,ipd,ipe->de", p, feats, feats, optimize=True)
+        hess = -(second - mean.T @ mean) / n - 2 * _RIDGE * np.eye(d)
+        step = np.linalg.solve(hess, -grad)
+        t = 1.0
+        while t > 1e-4:
+            nxt = value(w + t * step)
+            if nxt >= cur:
+                break
+            t /= 2
+        else:
             break
-    return {g: round(w, 4) for g, w in weights.items()}
+        w, gain, cur = w + t * step, nxt - cur, nxt
+        if gain < 1e-7:
+            break
+    return w, cur
+
+
+def _stack(scores: dict[str, np.ndarray], keys: Sequence[str], starts: np.ndarray,
+           k: int) -> np.ndarray:
+    return np.stack([_batch_sums(scores[g], starts, k) for g in keys], axis=2)
 
 
 # -- the baseline -------------------------------------------------------------------------------
 
 
-class _Baseline:
-    """Character 2–4-gram TF-IDF, cosine to each person's centroid."""
-
-    def __init__(self, texts: Sequence[Sequence[str]]) -> None:
-        grams = [[Counter(baseline_grams(t)) for t in ts] for ts in texts]
-        df: Counter[str] = Counter()
-        for gs in grams:
-            for c in gs:
-                df.update(c.keys())
-        n = sum(len(gs) for gs in grams)
-        self.idf = {f: math.log((1 + n) / (1 + d)) + 1.0 for f, d in df.items()}
-        self.centroids: list[dict[str, float]] = []
-        for gs in grams:
-            cent: dict[str, float] = {}
-            for c in gs:
-                vec = {f: k * self.idf[f] for f, k in c.items()}
-                norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
-                for f, v in vec.items():
-                    cent[f] = cent.get(f, 0.0) + v / norm
-            norm = math.sqrt(sum(v * v for v in cent.values())) or 1.0
-            # idf folded in: a message's score is then the plain sum over its grams.
-            self.centroids.append({f: v / norm * self.idf[f] for f, v in cent.items()})
-
-    def score(self, text: str) -> list[float]:
-        grams = [g for g in baseline_grams(text) if g in self.idf]
-        return [sum(map(c.get, grams, repeat(0.0))) for c in self.centroids]
-
-
-# -- batches and accuracy -----------------------------------------------------------------------
-
-
-def _argmax(scores: list[float]) -> int:
-    best, at = scores[0], 0
-    for i, s in enumerate(scores):
-        if s > best:
-            best, at = s, i
-    return at
+def _baseline_scores(build_texts: Sequence[str], build_owner: np.ndarray, texts: Sequence[str],
+                     width: int) -> np.ndarray:
+    """Character 2–4-gram TF-IDF: cosine of each message's count vector to every person's
+    centroid (up to the message's own norm). messages × people."""
+    vocab: dict[str, int] = {}
+    put = vocab.setdefault
+    build = _encode_growing([baseline_grams(t) for t in build_texts], put, vocab)
+    # Unique (message, gram) pairs with their counts.
+    key = build.row_of() * max(len(vocab), 1) + build.cols
+    pairs, count = np.unique(key, return_counts=True)
+    row, col = pairs // max(len(vocab), 1), pairs % max(len(vocab), 1)
+    df = np.bincount(col, minlength=len(vocab))
+    idf = np.log((1 + build.n) / (1 + df)) + 1.0
+    val = count * idf[col]
+    norm = np.sqrt(np.bincount(row, weights=val * val, minlength=build.n))
+    norm[norm == 0] = 1.0
+    cells, inv = np.unique(col * width + build_owner[row], return_inverse=True)
+    cent = np.bincount(inv, weights=val / norm[row])
+    cnorm = np.sqrt(np.bincount(cells % width, weights=cent * cent, minlength=width))
+    cnorm[cnorm == 0] = 1.0
+    held = _encode([baseline_grams(t) for t in texts], vocab)
+    used = np.unique(held.cols)
+    local = np.full(len(vocab), -1, dtype=np.int64)
+    local[used] = np.arange(len(used))
+    keep = local[cells // width] >= 0
+    table = np.zeros((len(used), width))
+    c, p = cells[keep] // width, cells[keep] % width
+    # idf folded in: a message's score is then the plain sum over its grams.
+    table[local[c], p] = cent[keep] / cnorm[p] * idf[c]
+    return _Rows(held.ptr, local[held.cols], held.vals).dot(table)
 
 
-class _Tally:
-    """Correct/total per batch size, overall and per person, for one scorer."""
+def _encode_growing(lists: Sequence[Sequence[str]], put: object, vocab: dict[str, int]) -> _Rows:
+    lens = np.zeros(len(lists) + 1, dtype=np.int64)
+    flat: list[int] = []
+    for i, fs in enumerate(lists):
+        flat += [put(f, len(vocab)) for f in fs]  # type: ignore[operator]
+        lens[i + 1] = len(fs)
+    return _Rows(np.cumsum(lens), np.array(flat, dtype=np.int64), np.ones(len(flat)))
 
-    def __init__(self, sizes: Sequence[int], people: Sequence[int]) -> None:
-        self.sizes = sizes
-        self.width = len(people)
-        self.hits = {p: dict.fromkeys(sizes, 0) for p in people}
-        self.total = {p: dict.fromkeys(sizes, 0) for p in people}
 
-    def run(self, pid: int, true: int, stream: Iterable[dict[str, list[float]]],
-            weights: dict[int, dict[str, float]]) -> None:
-        """Score `pid`'s messages (each: group → per-person scores), batch by batch."""
-        sums: dict[int, list[float] | None] = dict.fromkeys(self.sizes, None)
-        filled = dict.fromkeys(self.sizes, 0)
-        for scores in stream:
-            for k in self.sizes:
-                s = _combine(scores, weights[k], self.width)
-                acc = sums[k]
-                sums[k] = s if acc is None else [a + b for a, b in zip(acc, s, strict=True)]
-                filled[k] += 1
-                if filled[k] == k:
-                    self.total[pid][k] += 1
-                    self.hits[pid][k] += _argmax(sums[k]) == true  # type: ignore[arg-type]
-                    sums[k], filled[k] = None, 0
+# -- accuracy -----------------------------------------------------------------------------------
 
-    def per_person(self) -> dict[int, dict[str, float | None]]:
-        return {
-            p: {str(k): (self.hits[p][k] / self.total[p][k] if self.total[p][k] else None)
-                for k in self.sizes}
-            for p in self.hits
-        }
 
-    def overall(self) -> dict[str, float]:
-        out = {}
-        for k in self.sizes:
-            n = sum(t[k] for t in self.total.values())
-            out[str(k)] = sum(h[k] for h in self.hits.values()) / n if n else 0.0
-        return out
-
-    def macro(self) -> dict[str, float]:
-        out = {}
-        for k in self.sizes:
-            accs = [self.hits[p][k] / self.total[p][k] for p in self.hits if self.total[p][k]]
-            out[str(k)] = sum(accs) / len(accs) if accs else 0.0
-        return out
-
-    def counts(self) -> dict[str, int]:
-        return {str(k): sum(t[k] for t in self.total.values()) for k in self.sizes}
+def _accuracy(hit: dict[int, np.ndarray], who: dict[int, np.ndarray], people: Sequence[int],
+              sizes: Sequence[int]) -> tuple[dict[str, float], dict[int, dict[str, float | None]],
+                                             dict[str, float]]:
+    overall, macro = {}, {}
+    per: dict[int, dict[str, float | None]] = {p: {} for p in people}
+    for k in sizes:
+        h, w = hit[k], who[k]
+        overall[str(k)] = float(h.mean()) if len(h) else 0.0
+        tot = np.bincount(w, minlength=len(people))
+        got = np.bincount(w, weights=h.astype(float), minlength=len(people))
+        accs = []
+        for i, p in enumerate(people):
+            per[p][str(k)] = float(got[i] / tot[i]) if tot[i] else None
+            if tot[i]:
+                accs.append(got[i] / tot[i])
+        macro[str(k)] = float(np.mean(accs)) if accs else 0.0
+    return overall, per, macro
 
 
 # -- the API ------------------------------------------------------------------------------------
@@ -317,6 +340,63 @@ def _authors(build: dict[int, PersonData], heldout: dict[int, list[Msg]]) -> dic
     return out
 
 
+def _group_rows(feats: Sequence[dict[str, list[str]]], vocabs: dict[str, dict[str, int]]
+                ) -> dict[str, _Rows]:
+    return {g: _encode([f.get(g, ()) for f in feats], vocabs[g]) for g in GROUPS}
+
+
+def _train(feats: Sequence[dict[str, list[str]]], owner: np.ndarray, width: int,
+           recencies: Sequence[float]) -> tuple[list[_Model], dict[str, dict[str, int]]]:
+    """One model per recency value, over the same vocabularies."""
+    vocabs = {g: _vocab([f.get(g, ()) for f in feats], MIN_TEAM_COUNT.get(g, 1)) for g in GROUPS}
+    rows = _group_rows(feats, vocabs)
+    sizes = {g: len(v) for g, v in vocabs.items()}
+    models = [_Model(rows, sizes, owner, _recency(owner, width, r), width) for r in recencies]
+    return models, vocabs
+
+
+def _fit_weights(feats: list[list[dict[str, list[str]]]], width: int, sizes: Sequence[int]
+                 ) -> tuple[float, dict[int, dict[str, float]]]:
+    """The recency and, per batch size, the weights that best predict the late VALIDATION
+    share of every build part from a model trained on the rest."""
+    train, val, t_own, v_own = [], [], [], []
+    for i, fs in enumerate(feats):
+        cut = len(fs) - int(len(fs) * VALIDATION) if len(fs) >= 5 else len(fs)
+        train += fs[:cut]
+        val += fs[cut:]
+        t_own += [i] * cut
+        v_own += [i] * (len(fs) - cut)
+    keys = [_PRIOR, *GROUPS]
+    default = {k: dict.fromkeys(keys, 1.0) for k in sizes}
+    if not val or not train:
+        return RECENCIES[0], default
+    models, vocabs = _train(train, np.array(t_own, dtype=np.int64), width, RECENCIES)
+    v_owner = np.array(v_own, dtype=np.int64)
+    v_rows = _group_rows(val, vocabs)
+    batches = {}
+    for k in sizes:
+        starts, who = _batches(v_owner, k)
+        step = max(-(-len(starts) // VALIDATION_CAP), 1)
+        batches[k] = (starts[::step], who[::step])
+    best: tuple[float, float, dict[int, dict[str, float]]] | None = None
+    for r, model in zip(RECENCIES, models, strict=True):
+        scores = model.scores(v_rows)
+        used = [g for g in keys if g in scores]
+        out, total = {}, 0.0
+        for k in sizes:
+            starts, who = batches[k]
+            if len(starts) < 2:
+                out[k] = default[k]
+                continue
+            w, value = _fit(_stack(scores, used, starts, k), who)
+            out[k] = {g: round(float(x), 4) for g, x in zip(used, w, strict=True)}
+            total += value
+        if best is None or total > best[0] + 1e-9:
+            best = (total, r, out)
+    assert best is not None
+    return best[1], best[2]
+
+
 def attribute(
     build: dict[int, PersonData],
     heldout: dict[int, list[Msg]],
@@ -326,49 +406,46 @@ def attribute(
     their build-part data); see the module docstring. `heldout` maps person id → their held-out
     messages, oldest first (people missing from it are candidates only)."""
     people = sorted(build)
+    sizes = list(batch_sizes)
     if not people:
-        empty = {str(k): 0.0 for k in batch_sizes}
-        return AttributionResult(empty, dict(empty), {}, {}, {str(k): 0 for k in batch_sizes},
+        empty = {str(k): 0.0 for k in sizes}
+        return AttributionResult(empty, dict(empty), {}, {}, {str(k): 0 for k in sizes},
                                  dict(empty), dict(empty))
-    index = {p: i for i, p in enumerate(people)}
+    width = len(people)
     authors = _authors(build, heldout)
     own = [[m for m in build[p].own if m.text.strip()] for p in people]
     feats = [[message_features(m, authors) for m in msgs] for msgs in own]
+    recency, weights = _fit_weights(feats, width, sizes)
 
-    # Weights: train on the early build messages, fit on the late ones.
-    cut = [len(fs) - int(len(fs) * VALIDATION) if len(fs) >= 5 else len(fs) for fs in feats]
-    early = _Profiles([fs[:c] for fs, c in zip(feats, cut, strict=True)])
-    per_person_cap = max(5, VALIDATION_CAP // len(people))
-    val = []
-    for i, (fs, c) in enumerate(zip(feats, cut, strict=True)):
-        late = fs[c:][-per_person_cap:]
-        if late:
-            val.append((i, [early.scores(f) for f in late]))
-    fitted = _fit_weights(val, len(people))
-    weights = dict.fromkeys(batch_sizes, fitted)
-    del early, val
-    needed = {g for g, x in fitted.items() if x}
-
-    model = _Profiles(feats)
-    base = _Baseline([[m.text for m in msgs] for msgs in own])
-    plain = {k: {"b": 1.0} for k in batch_sizes}
-    ours, theirs = _Tally(batch_sizes, people), _Tally(batch_sizes, people)
-    for pid in people:
-        msgs = [m for m in heldout.get(pid, []) if m.text.strip()]
-        if not msgs:
-            continue
-        true = index[pid]
-        ours.run(pid, true, (
-            model.scores(message_features(m, authors), needed) for m in msgs
-        ), weights)
-        theirs.run(pid, true, ({"b": base.score(m.text)} for m in msgs), plain)
+    owner = np.array([i for i, fs in enumerate(feats) for _ in fs], dtype=np.int64)
+    (model,), vocabs = _train([f for fs in feats for f in fs], owner, width, (recency,))
+    held = [[m for m in heldout.get(p, []) if m.text.strip()] for p in people]
+    h_owner = np.array([i for i, ms in enumerate(held) for _ in ms], dtype=np.int64)
+    h_msgs = [m for ms in held for m in ms]
+    scores = model.scores(_group_rows([message_features(m, authors) for m in h_msgs], vocabs))
+    base = _baseline_scores([m.text for ms in own for m in ms], owner,
+                            [m.text for m in h_msgs], width)
+    hits, base_hits, who_k = {}, {}, {}
+    for k in sizes:
+        starts, who = _batches(h_owner, k)
+        total = np.zeros((len(starts), width))
+        for g, w in weights[k].items():
+            if w and g in scores:
+                total += w * _batch_sums(scores[g], starts, k)
+        hits[k] = total.argmax(axis=1) == who if len(starts) else np.zeros(0, dtype=bool)
+        b = _batch_sums(base, starts, k)
+        base_hits[k] = b.argmax(axis=1) == who if len(starts) else np.zeros(0, dtype=bool)
+        who_k[k] = who
+    overall, per, macro = _accuracy(hits, who_k, people, sizes)
+    b_overall, b_per, b_macro = _accuracy(base_hits, who_k, people, sizes)
     return AttributionResult(
-        overall=ours.overall(),
-        baseline=theirs.overall(),
-        per_person=ours.per_person(),
-        baseline_per_person=theirs.per_person(),
-        counts=ours.counts(),
-        macro=ours.macro(),
-        baseline_macro=theirs.macro(),
-        weights=fitted,
+        overall=overall,
+        baseline=b_overall,
+        per_person=per,
+        baseline_per_person=b_per,
+        counts={str(k): len(who_k[k]) for k in sizes},
+        macro=macro,
+        baseline_macro=b_macro,
+        weights={str(k): w for k, w in weights.items()},
+        recency=recency,
     )
