@@ -210,6 +210,7 @@ def measure(home: Path, min_messages: int, frac: float) -> dict[str, Any]:
         "macro": result.macro,
         "batches": result.counts,
         "weights": result.weights,
+        "recency": result.recency,
         "load_s": round(loaded, 1),
         "attribute_s": round(took, 1),
     }
