@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +145,8 @@ def bench(db_path: Path, work: Path, person: int | None = None, runs: int = 3,
         all_runs.append(r)
     best = min(all_runs, key=lambda r: r["wall_s"])
     report: dict[str, Any] = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "load_avg_1min": round(os.getloadavg()[0], 2),
         "person": person,
         "person_messages": n,
         "corpus_messages": total,
@@ -153,6 +156,7 @@ def bench(db_path: Path, work: Path, person: int | None = None, runs: int = 3,
         "target_s": TARGET_S,
         "target_rss_mb": TARGET_RSS_MB,
     }
+    report["load_avg_1min"] = round(os.getloadavg()[0], 2)
     report["pass_time"] = best["wall_s"] <= TARGET_S
     report["pass_rss"] = report["peak_rss_mb"] <= TARGET_RSS_MB
     if with_stages:
@@ -171,7 +175,9 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         f"`colleague distill {r['person']} --self` of the busiest person ({r['person_messages']:,} "
         f"messages) in the {r['corpus_messages']:,}-message corpus, as a child process on a "
-        "copy of the workspace (`bench/distill_bench.py`).",
+        f"copy of the workspace (`bench/distill_bench.py`), measured {r.get('date', '?')} "
+        f"(1-minute load average {r.get('load_avg_1min', '?')} at the end; 2 cores shared with "
+        "other work, so the fastest run counts).",
         "",
         "| target | measured | verdict |",
         "|---|---|---|",
