@@ -23,7 +23,9 @@ not what one message needs. The score is linear in `w_k`, so the weights are the
 (conditional) likelihood of the true writer under a softmax over people — a concave problem,
 solved by Newton's method. They are fit on the build part alone: the model is trained on the
 first `1 - VALIDATION` of each person's build messages and the weights fit on batches of the
-last `VALIDATION`; the final model is then trained on the whole build part. Held-out messages
+last `VALIDATION`; the final model is then trained on the whole build part. Batches of more
+than one message get one more term, `vote`: the sum of each message's single-message
+log-posterior, floored, so that one odd message cannot outvote the rest. Held-out messages
 with no text are left out (of both scorers' batches alike).
 
 Baseline: lower-cased character 2–4-gram TF-IDF (raw counts, smoothed idf over the build
