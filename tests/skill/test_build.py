@@ -119,3 +119,25 @@ def test_scrub_consistency(demo: Path) -> None:
     msg = next(m for m in data.context if "王芳" in m.text or "@" in m.text)
     assert scrubber(msg.text) == scrubber(msg.text)
     assert scrub(msg.text).text  # the plain function works on the same text
+
+
+def test_parallel_analyzers_equal_serial(demo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from colleague.skill import build as build_mod
+
+    db = connect(demo / "corpus.db")
+    data = load_person(db, resolve(db, "王芳"))
+    serial = build_mod.run_analyzers(data, "zh")
+    monkeypatch.setattr(build_mod, "PARALLEL_FROM", 1)
+    parallel = build_mod.run_analyzers(load_person(db, resolve(db, "王芳")), "zh")
+    assert parallel == serial and serial[0]
+
+
+def test_sample_of_a_prolific_person(demo: Path) -> None:
+    db = connect(demo / "corpus.db")
+    pid = resolve(db, "王芳")
+    full = load_person(db, pid)
+    part = load_person(db, pid, max_own=100)
+    assert part.own_total == len(full.own) > 100 == len(part.own)
+    assert [m.uid for m in part.own] == [full.own[(i * len(full.own)) // 100].uid for i in range(100)]
+    assert len(part.context) < len(full.context)
+    assert {m.uid for m in part.context} <= {m.uid for m in full.context}

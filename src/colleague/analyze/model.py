@@ -64,6 +64,7 @@ class PersonData:
     documents: list[Doc]
     people: dict[int, str]  # person id → display name, for everyone in own/context
     bots: frozenset[int] = frozenset()
+    own_total: int = 0  # messages they wrote in all; more than len(own) when own is a sample
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from colleague.analyze.model import Lang
+from colleague.literals import any_of
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
@@ -42,7 +43,7 @@ def keyed_search(
     literal every alternative must contain. Most messages hold none, and `in` is an order of
     magnitude cheaper than trying a long alternation at every position."""
     low = text.lower() if low is None else low
-    if any(map(low.__contains__, keys)):
+    if any_of(keys).search(low):
         return pattern.search(text)
     if not low.isascii() and not ODD_FOLDS.isdisjoint(text):
         return pattern.search(text)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from colleague.analyze.model import Evidence, Lang, Msg, PersonData
 from colleague.analyze.text import EMOJI, sentences, tokens
+from colleague.literals import any_of
 
 # -- wording ----------------------------------------------------------------------------------
 
@@ -101,9 +102,9 @@ def has_any(low: str, keys: tuple[str, ...]) -> bool:
         # Keep `keys` referenced so its id is not reused by another tuple.
         split = _SPLIT[id(keys)] = (keys, tuple(k for k in keys if k.isascii()),
                                     tuple(k for k in keys if not k.isascii()))
-    if any(map(low.__contains__, split[1])):
+    if any_of(split[1]).search(low):
         return True
-    return not low.isascii() and any(map(low.__contains__, split[2]))
+    return not low.isascii() and any_of(split[2]).search(low) is not None
 
 
 # -- identifiers: systems, services, tables, modules ------------------------------------------

@@ -17,7 +17,7 @@ from colleague.cli._common import (
     workspace,
 )
 from colleague.cli.consent import require_or_exit
-from colleague.distill import distill
+from colleague.distill import MAX_MESSAGES, distill
 from colleague.privacy import journal
 from colleague.store import people as store_people
 
@@ -32,10 +32,13 @@ from colleague.store import people as store_people
               help="Language of the Skill (auto: the language the person mostly writes in).")
 @click.option("--anonymous", is_flag=True,
               help="Pseudonymise the subject's own name too (the Skill is named colleague-…).")
+@click.option("--max-messages", type=click.IntRange(min=0), default=MAX_MESSAGES,
+              show_default=True,
+              help="Analyse an even sample of at most this many of their messages (0: all).")
 @json_option
 @home_option
 def command(person: str, self_subject: bool, out_dir: Path | None, lang: str, anonymous: bool,
-            as_json: bool) -> None:
+            max_messages: int, as_json: bool) -> None:
     """Distill PERSON into a Skill folder (needs a consent grant for 'distill', or --self)."""
     db = open_db()
     try:
@@ -48,7 +51,7 @@ def command(person: str, self_subject: bool, out_dir: Path | None, lang: str, an
     with err.status("distilling…"):
         try:
             result = distill(db, pid, out_dir=target, grant=grant, lang=lang,  # type: ignore[arg-type]
-                             anonymous=anonymous)
+                             anonymous=anonymous, max_messages=max_messages)
         except ValueError as exc:
             fail(str(exc))
             return

@@ -6,10 +6,20 @@ Nothing here touches files (render/write do) or the store (the caller loads Pers
 from __future__ import annotations
 
 import importlib
+import multiprocessing
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from colleague.analyze.model import SECTIONS, Claim, Evidence, Lang, PersonData, SectionNote
+from colleague.analyze.model import (
+    SECTIONS,
+    AnalyzerResult,
+    Claim,
+    Evidence,
+    Lang,
+    PersonData,
+    SectionNote,
+)
 from colleague.skill.evidence import EvidenceBook, EvidenceEntry, Scrubber
 
 # Entry points of the analyzers, in the order their sections are written.
@@ -41,12 +51,13 @@ class SkillModel:
     claims: dict[str, list[SkillClaim]]
     notes: dict[str, SectionNote]
     evidence: list[EvidenceEntry]
-    own_messages: int
+    own_messages: int  # messages analysed
     own_documents: int
     first: str | None
     last: str | None
     platforms: list[str]
     dropped: int = 0  # claims with no citable evidence, not written
+    own_total: int = 0  # messages they wrote; more than own_messages when a sample was analysed
     identity_cites: list[str] = field(default_factory=list)
 
     def count(self, section: str) -> int:
@@ -56,12 +67,50 @@ class SkillModel:
         return {s: self.count(s) for s in SECTIONS}
 
 
+# Above this many messages the analyzers run in two forked processes (the machine has two
+# cores); below it a fork costs more than it saves.
+PARALLEL_FROM = 20_000
+_SHARED: tuple[PersonData, str] | None = None  # what forked workers analyze
+# Relative cost of each analyzer on a 100k-message person (bench/distill_bench.py --stages).
+_COST = {"colleague.analyze.work": 5.5, "colleague.analyze.style": 2.4,
+         "colleague.analyze.decisions": 2.3, "colleague.analyze.social": 1.8,
+         "colleague.analyze.rhythm": 1.2}
+
+
+def _run_one(name: str) -> AnalyzerResult:
+    assert _SHARED is not None
+    data, lang = _SHARED
+    return importlib.import_module(name).analyze(data, lang)  # type: ignore[arg-type]
+
+
+def _parallel(data: PersonData, lang: Lang, names: Sequence[str]) -> list[AnalyzerResult] | None:
+    """Each analyzer is a pure function of (data, lang): run them in forked workers that
+    inherit the loaded data (nothing large is pickled; only results come back)."""
+    global _SHARED
+    if "fork" not in multiprocessing.get_all_start_methods() or (os.cpu_count() or 1) < 2:
+        return None
+    _SHARED = (data, lang)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        # Longest first, so the two workers finish close together (work ≈ the other four).
+        order = sorted(names, key=lambda n: _COST.get(n, 0), reverse=True)
+        with ctx.Pool(min(2, os.cpu_count() or 2)) as pool:
+            done = dict(zip(order, pool.map(_run_one, order, chunksize=1), strict=True))
+        return [done[n] for n in names]
+    except OSError:
+        return None
+    finally:
+        _SHARED = None
+
+
 def run_analyzers(data: PersonData, lang: Lang, names: Sequence[str] = ANALYZERS
                   ) -> tuple[list[Claim], list[SectionNote]]:
+    results = _parallel(data, lang, names) if len(data.own) >= PARALLEL_FROM else None
+    if results is None:
+        results = [importlib.import_module(name).analyze(data, lang) for name in names]
     claims: list[Claim] = []
     notes: list[SectionNote] = []
-    for name in names:
-        result = importlib.import_module(name).analyze(data, lang)
+    for result in results:  # in ANALYZERS order whichever way they ran: deterministic
         claims.extend(result.claims)
         notes.extend(result.notes)
     return claims, notes
@@ -134,6 +183,7 @@ def build(data: PersonData, lang: Lang, scrubber: Scrubber, *, display_name: str
         notes=merged,
         evidence=book.entries,
         own_messages=len(data.own),
+        own_total=max(data.own_total, len(data.own)),
         own_documents=len(data.documents),
         first=own[0].ts.date().isoformat() if own and own[0].ts else None,
         last=own[-1].ts.date().isoformat() if own and own[-1].ts else None,

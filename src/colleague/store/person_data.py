@@ -77,16 +77,19 @@ def _mentions(db: sqlite3.Connection, rowids: Iterable[int]) -> dict[int, tuple[
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
-def _neighbours(rows: list[tuple[int, int, int | None]], own: set[int]) -> list[int]:
+def _neighbours(rows: list[tuple[int, int, int | None]], own: set[int],
+                sample: set[int] | None = None) -> list[int]:
     """Ids of others' messages among `rows` (id, conversation, identity; in conversation and
     time order) that come up to BEFORE messages before one of the subject's, or up to AFTER
     messages after one, within the same conversation — with no message of the subject's in
-    between (the subject's own messages are not picked)."""
+    between (the subject's own messages are not picked). With `sample`, only the subject's
+    messages whose ids are in it draw neighbours."""
     n = len(rows)
     mine = [ident in own for _, _, ident in rows]
     conv = [cid for _, cid, _ in rows]
     keep = bytearray(n)
-    for j in (i for i in range(n) if mine[i]):
+    draws = (i for i in range(n) if mine[i] and (sample is None or rows[i][0] in sample))
+    for j in draws:
         c = conv[j]
         for k in range(j - 1, max(-1, j - 1 - BEFORE), -1):
             if mine[k] or conv[k] != c:
@@ -106,11 +109,15 @@ def load_person(
     until_ms: int | None = None,
     until_id: int | None = None,
     baseline_size: int = BASELINE,
+    max_own: int | None = None,
 ) -> PersonData:
     """Everything about `person_id` written before `until_ms` (all of it when None).
 
     `until_id` cuts by file order instead, for sources without times: only messages whose row
-    id (`messages.id`, the order they were read in) is below it. Both may be given."""
+    id (`messages.id`, the order they were read in) is below it. Both may be given.
+    `max_own` bounds the work for very prolific people: an evenly spaced sample (in time
+    order) of that many of their messages, with the conversation around those; `own_total`
+    says how many there were."""
     name_row = db.execute("SELECT name FROM people WHERE id = ?", (person_id,)).fetchone()
     if name_row is None:
         raise LookupError(f"no person with id {person_id}")
@@ -132,6 +139,11 @@ def load_person(
         f"{time_cut} ORDER BY m.ts, m.id",
         (*ident_ids, *cut_args),
     ).fetchall()
+    own_total = len(own_rows)
+    sample: set[int] | None = None
+    if max_own and own_total > max_own:
+        own_rows = [own_rows[(i * own_total) // max_own] for i in range(max_own)]
+        sample = {r[-1] for r in own_rows}
     convs = sorted({r[5] for r in own_rows})
 
     # Others' messages next to the subject's, conversation by conversation, in time order.
@@ -146,7 +158,7 @@ def load_person(
             f" AND m.kind = 'message'{time_cut} ORDER BY m.conversation_id, m.ts, m.id",
             (*chunk, *cut_args),
         ).fetchall()
-        picked += _neighbours(rows, own_idents)
+        picked += _neighbours(rows, own_idents, sample)
     picked = sorted(set(picked))
     context_rows: list[tuple] = []
     for i in range(0, len(picked), 900):
@@ -198,4 +210,5 @@ def load_person(
         documents=docs,
         people=people,
         bots=frozenset(bots),
+        own_total=own_total,
     )
