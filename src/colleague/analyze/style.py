@@ -16,13 +16,16 @@ Signature phrases, openings, sign-offs
   >= `MIN_COUNT` of their messages and >= `MIN_SHARE` of them, >= `RATIO`x the team's rate
   and z >= `Z_MIN`; it is then re-measured as the surface form they actually write (the most
   common spelling, punctuation between the words included, e.g. "以上，谢谢") and re-checked.
+  It must also be stable (`analyze.stability`): in each half of their messages (earlier,
+  later) in >= `MIN_COUNT // 2` messages, >= `MIN_SHARE` of them and >= `RATIO`x the team's
+  rate — a word of one period's topic is not a habit.
   A phrase inside a longer kept one with most of its uses is dropped, as is one whose messages
   an already kept claim covers. At most 3 openings, 3 sign-offs and 6 phrases.
   Prediction `phrase_rate {"phrase", "min_rate", "position"?: "start"|"end", "own_rate",
   "team_rate"}`: the share of held-out messages containing the phrase (case-insensitive, on
   word boundaries for Latin letters; with `position`, at the start / the end of the message
   ignoring mentions, emoji and punctuation — see `phrase_share`) is >= `min_rate`, halfway
-  between the team's rate and theirs.
+  between the team's rate and theirs in the half of their record where it is lower.
 
 Message length
   Median and quartiles of `len(text.strip())`; claimed when the median is <= team/1.6
@@ -70,6 +73,7 @@ from colleague.analyze.model import (
     SectionNote,
 )
 from colleague.analyze.rhythm import Threads, log_odds_z, pct, quantile, spread
+from colleague.analyze.stability import Halves
 from colleague.analyze.text import EMOJI, is_chinese, keyed_search, shorten, strip_noise, tokens
 from colleague.analyze.threads import seconds_between
 
@@ -257,6 +261,7 @@ class _Phrase:
     own_hits: list[_View]
     own_rate: float
     team_rate: float
+    low_rate: float = 0.0  # the lower of the two halves' rates (analyze.stability)
 
 
 def _surface(kind: str, g: tuple[str, ...], views: list[_View]) -> str | None:
@@ -361,6 +366,7 @@ def _phrases(own: list[_View], team: list[_View], names: frozenset[str]) -> list
             scored.append((z, feat))
     scored.sort(key=lambda x: (-x[0], x[1]))
 
+    halves = Halves.of([v.msg.uid for v in own])
     found: dict[tuple[str, str], _Phrase] = {}
     for _, (kind, g) in scored[:CANDIDATES]:
         surface = _surface(kind, g, own)
@@ -375,9 +381,15 @@ def _phrases(own: list[_View], team: list[_View], names: frozenset[str]) -> list
         z = log_odds_z(k, n, kt, nt)
         if z < Z_MIN:
             continue
+        # Stable: distinctive in both halves of their record, not a passing topic; the
+        # prediction then promises the lower half's rate (see analyze.stability).
+        low = halves.low_rate(v.msg.uid for v in hits)
+        if low < MIN_SHARE or low < RATIO * (kt + 0.5) / nt or not halves.in_both(
+                (v.msg.uid for v in hits), MIN_COUNT // 2):
+            continue
         if kind == "p" and _initial_share(pattern, hits, surface) < INITIAL:
             kind = "v"
-        found[(kind, surface.lower())] = _Phrase(kind, surface, z, hits, k / n, kt / nt)
+        found[(kind, surface.lower())] = _Phrase(kind, surface, z, hits, k / n, kt / nt, low)
     return _prune(list(found.values()))
 
 
@@ -486,7 +498,7 @@ def _phrase_claim(p: _Phrase, lang: Lang) -> Claim:
     evidence = [Evidence(v.msg.uid, span=_span(pattern, v.msg.text)) for v in _examples(p.own_hits)]
     params: dict[str, object] = {
         "phrase": q,
-        "min_rate": round((p.own_rate + p.team_rate) / 2, 4),
+        "min_rate": round((min(p.low_rate or p.own_rate, p.own_rate) + p.team_rate) / 2, 4),
         "own_rate": round(p.own_rate, 4),
         "team_rate": round(p.team_rate, 4),
     }
