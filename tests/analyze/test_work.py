@@ -179,7 +179,9 @@ def test_dataease_top_committer_modules() -> None:
     top, d = _commit_person(path, "author", lambda r: r["message"])
     r = work.analyze(d, "zh")
     scopes = [c.key for c in section(r, "work.duties") if c.key.startswith("scope:")]
-    assert scopes[:2] == ["scope:仪表板", "scope:数据大屏"], (top, scopes)  # dashboards and screens
+    # Dashboards throughout; data screens (数据大屏: 0 commits in the earlier half, 294 in the
+    # later) only in the later period, so not a stable module of theirs.
+    assert scopes[:1] == ["scope:仪表板"] and "scope:数据大屏" not in scopes, (top, scopes)
     assert not section(r, "work.rules") and not section(r, "work.reviews")  # commits are neither
     assert section(r, "work.problems")[0].key == "problem:仪表板"
 
@@ -189,7 +191,11 @@ def test_ipython_top_committer_stack() -> None:
     _top, d = _commit_person(path, "author_name",
                              lambda r: r["subject"] + (f"\n\n{r['body']}" if r.get("body") else ""))
     r = work.analyze(d, "en")
-    assert "stack:ZeroMQ" in [c.key for c in section(r, "work.stack")]  # the kernel's transport
+    stack = {c.key: c for c in section(r, "work.stack")}
+    # ZeroMQ (the kernel's transport) was a topic of the early years: named in 51 commits of
+    # the earlier half and 13 of the later, barely above the team's rate there — not stable.
+    assert "stack:ZeroMQ" not in stack
+    assert stack["stack:MongoDB"].prediction.params["rate"] == round(2 / 2083, 4)  # the lower half
     assert section(r, "work.duties")
 
 
