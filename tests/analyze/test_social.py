@@ -143,7 +143,9 @@ def test_fluid_irc_most_active(run: Runner, home: Path) -> None:
     data = load_person(db, pid)
     res2 = social.analyze(data, "en")
     cps = [c for c in res2.claims if c.key.startswith("counterpart:")]
-    assert len(cps) == social.TOP
+    # Only counterparts within the top in both halves of a years-long channel history are
+    # claimed (membership turns over), so fewer than TOP here.
+    assert 1 <= len(cps) < social.TOP
     lat = next(c for c in res2.claims if c.key == "latency:all")
     assert lat.prediction.params["hi_s"] < 3600  # IRC answers come within the hour
     own = {m.uid for m in data.own}

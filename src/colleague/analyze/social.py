@@ -15,7 +15,10 @@ Claims and thresholds:
 
 - counterparts — ranked by score = 2·(their answers to p) + 2·(p's answers to them) +
   mentions either way + shared threads; a counterpart needs ≥ `MIN_EXCHANGES` answers or
-  mentions; at most `TOP` are named. Prediction `counterpart` {"person": id, "top": TOP}.
+  mentions; at most `TOP` are named, and only those also ranked within `TOP` in each half of
+  the record (the subject's messages split in two, the others' cut at the same moment; see
+  `analyze.stability`) — who is close in one period only is not claimed. Prediction
+  `counterpart` {"person": id, "top": TOP}.
 - tone per counterpart — for counterparts with ≥ `TONE_MIN` of the subject's messages
   addressed to them (answers or mentions) and ≥ `TONE_MIN` messages to others: median length
   (ratio ≥ `LEN_RATIO` and ≥ 70 % of the messages on the same side of the others' median),
@@ -47,7 +50,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from statistics import median
 
 from colleague.analyze.model import (
@@ -341,6 +344,25 @@ def _tallies(data: PersonData, s: Structure) -> dict[int, Tally]:
         if c.thread is not None and c.thread in own_threads:
             t[c.author].threads.add(c.thread)
     return dict(t)
+
+
+def _stable_counterparts(data: PersonData, s: Structure) -> set[int] | None:
+    """Counterparts ranked within `TOP` (by the same score) in both halves of the subject's
+    record — their messages split in two, the others' messages at the same moment. None when
+    the messages carry no times to cut the context by."""
+    own = data.own
+    cut = len(own) // 2
+    if cut == 0 or own[cut].ts is None:
+        return None
+    at = own[cut].ts
+    early = [c for c in data.context if c.ts is not None and c.ts < at]
+    late = [c for c in data.context if c.ts is not None and c.ts >= at]
+    out: set[int] | None = None
+    for part_own, part_ctx in ((own[:cut], early), (own[cut:], late)):
+        t = _tallies(replace(data, own=part_own, context=part_ctx), s)
+        ranked = sorted((p for p, x in t.items() if x.exchanges), key=lambda p: (-t[p].score, p))
+        out = set(ranked[:TOP]) if out is None else out & set(ranked[:TOP])
+    return out
 
 
 def _counterpart_claims(
@@ -770,6 +792,11 @@ def analyze(data: PersonData, lang: Lang) -> AnalyzerResult:
     tallies = _tallies(data, s)
     claims = _counterpart_claims(data, s, tallies, lang)
     top = [int(c.key.split(":")[1]) for c in claims]
+    # Only counterparts who are among the closest in both halves of the record are claimed
+    # (a channel's membership turns over); the tone comparison still looks at all of `top`.
+    stable = _stable_counterparts(data, s)
+    if stable is not None:
+        claims = [c for c in claims if int(c.key.split(":")[1]) in stable]
     feats: dict[int, Features] = {}  # filled for the messages the tone comparison samples
     claims += _tone_claims(data, s, feats, lang, top)
     # Time only real answers (and cite the asking message as addressed only then).
