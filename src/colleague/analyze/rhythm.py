@@ -4,20 +4,26 @@ All times are read in each message's own zone (`Msg.ts` is aware): 09:00 means n
 morning where the writer was. Messages without a timestamp are skipped.
 
 Claims
+Each claim must hold in both halves of their record (earlier, later — `analyze.stability`):
+a habit of one period is not a characteristic, and predictions use the lower half's share.
+
 - **Active hours**: the smallest set of hours of the day holding >= 80% of their messages
-  (hours taken busiest first), with the share the team's baseline puts in the same hours.
+  (hours taken busiest first) in each half, the two sets joined, with the share the team's
+  baseline puts in the same hours; no claim when that spans more than `MAX_HOURS` hours.
   Prediction `active_hours {"hours": [...], "min_share": m}`: at least a share `m` of held-out
   messages fall in those hours; `m` is halfway between the team's share in them and theirs
-  (at most 95% of theirs).
+  in the half where it is lower (at most 95% of that).
   Single hours missing between two chosen ones are filled in (a lunch hour does not split
   the day).
 - **Early bird / night owl**: share of messages before 08:00 (05:00-07:59) or late (22:00-03:59)
-  when it is >= 8%, >= 2x the team's and significant (binomial log-odds z >= 3). Prediction
-  `active_hours {"hours": <that window>, "min_share": halfway between team and them}`.
-- **Weekdays**: the smallest set of weekdays holding >= 80% of their messages (Mon-Fri when
-  that set lies inside the working week), plus the weekend share against the team's.
+  when it is >= 8%, >= 2x the team's and significant (binomial log-odds z >= 3), and >= 8%
+  and >= 2x the team's in each half. Prediction `active_hours {"hours": <that window>,
+  "min_share": halfway between the team and the lower half}`.
+- **Weekdays**: the smallest set of weekdays holding >= 80% of their messages in each half,
+  joined (Mon-Fri when that lies inside the working week; no claim when it is all seven
+  days), plus the weekend share against the team's.
   Prediction `active_weekdays {"days": [...], "min_share": m}` (0 = Monday), `m` halfway
-  between the team's share in those days and theirs.
+  between the team's share in those days and theirs in the lower half.
 - **Time to reply**: for each of their messages that answers someone else (see `Threads`),
   the delay; claimed with >= 10 such pairs: median and quartiles, compared with how fast the
   others in the same conversations answer one another (same pairing rule, when they have
@@ -35,7 +41,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from colleague.analyze.model import (
@@ -48,6 +54,7 @@ from colleague.analyze.model import (
     Prediction,
     SectionNote,
 )
+from colleague.analyze.stability import split_half
 from colleague.analyze.threads import seconds_between, shared
 
 SECTION = "persona.rhythm"
@@ -58,6 +65,7 @@ COVER = 0.8  # the hour/day sets hold this share of their messages
 EARLY = (5, 6, 7)  # "before 08:00"
 LATE = (22, 23, 0, 1, 2, 3)  # "after 22:00"
 WORKWEEK = (0, 1, 2, 3, 4)
+MAX_HOURS = 18  # an hour set wider than this says nothing about when they work
 DISTINCT = 1.5  # a median this many times the team's (or less) is distinctive
 Z_MIN = 3.0  # significance for early/late against the team
 _DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -299,12 +307,37 @@ def _minute_of_day(m: Msg) -> int:
     return m.ts.hour * 60 + m.ts.minute
 
 
+def _stable_cover(own: list[Msg], key: Callable[[Msg], int]) -> list[int]:
+    """The keys (hours, weekdays) that cover `COVER` of the messages in each half of the
+    record, taken together: a set that holds in both periods, not just over the whole."""
+    out: set[int] = set()
+    for part in split_half(own):
+        out |= set(_smallest_cover(Counter(key(m) for m in part), len(part)))
+    return sorted(out)
+
+
+def _low_share(own: list[Msg], inside: Callable[[Msg], bool]) -> float:
+    """The lower of the two halves' shares of messages for which `inside` holds."""
+    return min(sum(1 for m in part if inside(m)) / len(part) for part in split_half(own))
+
+
+def _hour(m: Msg) -> int:
+    assert m.ts is not None
+    return m.ts.hour
+
+
+def _weekday(m: Msg) -> int:
+    assert m.ts is not None
+    return m.ts.weekday()
+
+
 def _hours_claims(own: list[Msg], team: list[Msg], lang: Lang) -> list[Claim]:
     hours = Counter(m.ts.hour for m in own if m.ts is not None)
     team_hours = Counter(m.ts.hour for m in team if m.ts is not None)
     n, nt = len(own), sum(team_hours.values())
-    chosen = _fill_gaps(_smallest_cover(hours, n))
+    chosen = _fill_gaps(_stable_cover(own, _hour))
     share = sum(hours[h] for h in chosen) / n
+    low = _low_share(own, lambda m: _hour(m) in chosen)
     team_share = sum(team_hours[h] for h in chosen) / nt if nt else None
     in_hours = [m for m in own if m.ts is not None and m.ts.hour in chosen]
     if lang == "zh":
@@ -316,18 +349,18 @@ def _hours_claims(own: list[Msg], team: list[Msg], lang: Lang) -> list[Claim]:
         if team_share is not None:
             text += f"; the team sends {pct(team_share)} of theirs in those hours"
     base = team_share if team_share is not None else 0.5
-    claims = [
-        Claim(
+    claims = []
+    if len(chosen) <= MAX_HOURS:  # busy round the clock in one half or the other: no pattern
+        claims.append(Claim(
             section=SECTION,
             text=text,
             evidence=[Evidence(m.uid) for m in spread(in_hours, 3)],
             prediction=Prediction(
-                "active_hours", {"hours": chosen, "min_share": _bar(base, share)}
+                "active_hours", {"hours": chosen, "min_share": _bar(base, low)}
             ),
             weight=3.0,
             key="hours",
-        )
-    ]
+        ))
     for key, window in (("early", EARLY), ("late", LATE)):
         claim = _window_claim(key, window, own, team, lang)
         if claim:
@@ -346,6 +379,9 @@ def _window_claim(
         return None
     share, tshare = k / n, kt / nt
     if share < 0.08 or share < 2 * tshare or log_odds_z(k, n, kt, nt) < Z_MIN:
+        return None
+    low = _low_share(own, lambda m: _hour(m) in window)
+    if low < 0.08 or low < 2 * tshare:  # a late (early) period, not a habit of both halves
         return None
     # Shift the day to start at 04:00 so that 01:00 sorts after 23:00.
     shifted = sorted((_minute_of_day(m) - 240) % 1440 for m in own if m.ts is not None)
@@ -372,21 +408,24 @@ def _window_claim(
         text=text,
         evidence=[Evidence(m.uid) for m in sorted(picks, key=_key)],
         prediction=Prediction(
-            "active_hours", {"hours": sorted(window), "min_share": _bar(tshare, share)}
+            "active_hours", {"hours": sorted(window), "min_share": _bar(tshare, low)}
         ),
         weight=2.5,
         key=key,
     )
 
 
-def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim:
+def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim | None:
     days = Counter(m.ts.weekday() for m in own if m.ts is not None)
     team_days = Counter(m.ts.weekday() for m in team if m.ts is not None)
     n, nt = len(own), sum(team_days.values())
-    chosen = _smallest_cover(days, n)
+    chosen = _stable_cover(own, _weekday)
     if set(chosen) <= set(WORKWEEK):
         chosen = list(WORKWEEK)  # say "Mon–Fri", not "Mon–Wed, Fri"
+    if len(chosen) == 7:  # every day in one half or the other: no weekly pattern to claim
+        return None
     share = sum(days[d] for d in chosen) / n
+    low = _low_share(own, lambda m: _weekday(m) in chosen)
     weekend = (days[5] + days[6]) / n
     tshare = sum(team_days[d] for d in chosen) / nt if nt else None
     tweekend = (team_days[5] + team_days[6]) / nt if nt else None
@@ -408,7 +447,7 @@ def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim:
         text=text,
         evidence=[Evidence(m.uid) for m in spread(in_days, 3)],
         prediction=Prediction(
-            "active_weekdays", {"days": chosen, "min_share": _bar(base, share)}
+            "active_weekdays", {"days": chosen, "min_share": _bar(base, low)}
         ),
         weight=2.0,
         key="weekdays",
@@ -481,7 +520,9 @@ def analyze(data: PersonData, lang: Lang) -> AnalyzerResult:
     if len(own) < MIN_MESSAGES:
         return AnalyzerResult([], [SectionNote(SECTION, len(own), 0, False)])
     claims = _hours_claims(own, team, lang)
-    claims.append(_days_claim(own, team, lang))
+    days = _days_claim(own, team, lang)
+    if days:
+        claims.append(days)
     latency = _latency_claim(data, lang)
     if latency:
         claims.append(latency)
