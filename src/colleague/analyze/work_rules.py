@@ -9,7 +9,8 @@ becomes a claim when restated in ≥ RULE_MIN messages, or once with a strong cu
 务必/一定要/must/never/always/make sure); sentences that also occur, earlier, in others'
 messages of the same conversation and that they said only once are skipped (quoted, not
 theirs). The quote is the most repeated wording. Prediction rule_restated {"keywords": the
-cluster's most common content tokens, "min_count": 1, "count": messages}.
+cluster's most common content tokens, "min_count": 1, "count": messages} for rules stated in
+≥ RESTATED_MIN messages; rules stated once or twice carry none (no restatement is due).
 
 Decisions: a sentence with a decision cue (决定/结论/我们选/定了/就这么定/就用/采用/decided/
 decision/we'll go with/my recommendation…, not 再决定/will decide), or a choice with a reason
@@ -43,6 +44,7 @@ from colleague.analyze.work_common import (
 from colleague.analyze.work_stack import stack_in
 
 RULE_MIN = 2
+RESTATED_MIN = 3  # messages stating a rule before predicting that it is restated
 MAX_RULES = 12
 MAX_DECISIONS = 8
 
@@ -237,7 +239,9 @@ def rules(data: PersonData, preps: list[Prep], lang: Lang) -> tuple[list[Claim],
                    f"Rule: {quote(lang, clip(s0.text))} (stated in {n} messages)" if n > 1
                    else f"Rule: {quote(lang, clip(s0.text))}")
         ev = dedupe_evidence([said(m0, (s0.start, s0.end))] + [said(m, (s.start, s.end)) for m, s in spread(occ, 4)])
-        pred = Prediction("rule_restated", {"keywords": kw, "min_count": 1, "count": n})
+        # A rule said once or twice gives no expectation of a restatement in a later period
+        # (at that rate not one is due): the claim stands without a prediction.
+        pred = Prediction("rule_restated", {"keywords": kw, "min_count": 1, "count": n}) if n >= RESTATED_MIN else None
         claims.append(Claim("work.rules", text, ev, pred, n + (0.5 if strong else 0.0), f"rule:{'|'.join(sorted(kw))}"))
     claims.sort(key=lambda c: (-c.weight, c.key))
     claims = _unique_keys(claims[:MAX_RULES])

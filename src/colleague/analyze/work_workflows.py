@@ -12,7 +12,8 @@ a Chinese and an English version posted on the same days with the same number of
 too (the one in the output language is shown). A workflow is claimed when posted in ≥ 2
 messages, or once with a procedure word in its header (流程/步骤/清单/checklist/runbook/发布/
 release/交接/handover/排查…). The steps shown are the latest version's, in order.
-Prediction rule_restated {"keywords", "min_count": 1, "count"} for repeated workflows.
+Prediction rule_restated {"keywords", "min_count": 1, "count"} for workflows posted in
+≥ RESTATED_MIN messages (one posted once or twice gives no expectation of another).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from colleague.analyze.work_common import (
 
 MIN_STEPS = 3
 MAX_WORKFLOWS = 6
+RESTATED_MIN = 3  # messages posting a workflow before predicting it is posted again
 
 _ZH_NUM = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _MARK = re.compile(
@@ -199,7 +201,7 @@ def workflows(preps: list[Prep], lang: Lang) -> tuple[list[Claim], SectionNote]:
         ev = dedupe_evidence([said(latest.msg, (latest.start, latest.end))]
                              + [said(f.msg, (f.start, f.end)) for f in spread(g, 3)], 4)
         kw = _keywords(g)
-        pred = Prediction("rule_restated", {"keywords": kw, "min_count": 1, "count": n}) if n > 1 and kw else None
+        pred = Prediction("rule_restated", {"keywords": kw, "min_count": 1, "count": n}) if n >= RESTATED_MIN and kw else None
         w = n + len(latest.steps) / 10 + (1.0 if latest.cue else 0.0)
         claims.append(Claim("work.workflows", text, ev, pred, w, f"workflow:{'|'.join(kw) or latest.msg.uid}"))
     claims.sort(key=lambda c: (-c.weight, c.key))
