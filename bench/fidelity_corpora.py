@@ -197,8 +197,9 @@ def measure(home: Path, min_messages: int, frac: float) -> dict[str, Any]:
     people = eligible_people(db, min_messages)
     splits = {pid: split_person(db, pid, frac, baseline_size=0) for pid in people}
     loaded = time.perf_counter() - started
+    context = {uid: c for s in splits.values() for uid, c in s.context.items()}
     result = attribute({p: s.build for p, s in splits.items()},
-                       {p: s.heldout for p, s in splits.items()})
+                       {p: s.heldout for p, s in splits.items()}, context=context)
     took = time.perf_counter() - started - loaded
     db.close()
     return {

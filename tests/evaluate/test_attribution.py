@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from colleague.analyze.model import Msg, PersonData
 from colleague.evaluate.attribution import attribute
+from colleague.evaluate.split import MsgContext
 
 START = datetime(2021, 1, 4, tzinfo=UTC)
 COMMON = ["the", "a", "we", "it", "is", "to", "of", "and", "for", "on", "this", "that", "build", "test", "deploy", "review", "fix"]
@@ -92,3 +93,27 @@ def test_short_heldout_and_candidates_only() -> None:
 def test_empty() -> None:
     res = attribute({}, {})
     assert res.counts == {"1": 0, "5": 0, "20": 0} and res.overall["1"] == 0.0
+
+
+def test_conversation_context_tells_look_alikes_apart() -> None:
+    # Writers 1 and 2 write alike (common words, same hour, same channel); 1 always answers
+    # person 3 (who answers 1) and 2 continues their own lines — only the conversation tells
+    # them apart.
+    rng = random.Random(11)
+
+    def msgs(pid: int, n: int, offset: int) -> list[Msg]:
+        return [Msg(uid=pid * 100_000 + offset + i, ts=START + timedelta(days=offset + i),
+                    text=" ".join(rng.choice(COMMON) for _ in range(8)), author=pid,
+                    conversation=1, conversation_name="c1", platform="test")
+                for i in range(n)]
+
+    build = {p: PersonData(p, f"p{p}", (), msgs(p, 150, 0), [], [], [], {}) for p in (1, 2, 3)}
+    held = {p: msgs(p, 60, 1000) for p in (1, 2)}
+    context = {m.uid: MsgContext(previous={1: 3, 2: 2, 3: 1}[m.author or 0])
+               for ms in [*(d.own for d in build.values()), *held.values()] for m in ms}
+    blind = attribute(build, held)
+    seen = attribute(build, held, context=context)
+    assert seen.overall["1"] >= 0.95 and seen.overall["20"] == 1.0
+    assert blind.overall["1"] < 0.8
+    assert {"previous", "same", "addressed"} <= set(seen.weights["1"])
+    assert "previous" not in blind.weights["1"]

@@ -103,3 +103,19 @@ def test_untimed_source_splits_in_file_order(run: Runner, tmp_path: Path,
     ids = dict(db.execute("SELECT uid, id FROM messages"))
     assert all(ids[m.uid] < s.cut_id for m in s.build.own + s.build.context + s.build.baseline)
     assert all(ids[m.uid] >= s.cut_id for m in s.heldout)
+
+
+def test_context_is_the_previous_writer_never_the_label(chat: None, db: sqlite3.Connection) -> None:
+    ann, bob, cat = (_person(db, n) for n in ("ann", "bob", "cat"))
+    s = split_person(db, ann, 0.7)
+    mine = s.build.own + s.heldout
+    assert set(s.context) == {m.uid for m in mine}
+    prev = [s.context[m.uid].previous for m in mine]
+    # Lines go ann, bob, ann, bob, cat, cat (cat silent from line 120): ann's first line opens
+    # the channel, then she follows cat (line 6k) or bob (6k+2, and 6k after cat left).
+    assert prev[0] is None
+    assert prev[1:6] == [bob, cat, bob, cat, bob]
+    assert prev[-2:] == [bob, bob]
+    assert ann not in prev
+    assert all(c.parent is None for c in s.context.values())  # IRC lines reply to nobody
+    assert split_person(db, ann, 0.7, with_context=False).context == {}

@@ -12,6 +12,9 @@ Each group is one aspect a Skill describes (see `analyze.style`, `analyze.rhythm
   venue        the conversation (channel, thread, repository) posted in
   counterpart  whom they reply to and whom they address (mentions)
   paths        top folders of the files a commit touches, kinds of attachments
+  previous     who wrote the message just before it in the conversation (when the caller
+               knows: `split.MsgContext`) — people answer particular counterparts, and
+               continue their own lines
 
 The baseline's features (`baseline_grams`) are deliberately plain: lower-cased character
 2–4-grams of the whitespace-normalised text.
@@ -26,7 +29,7 @@ from colleague.analyze.model import Msg
 from colleague.analyze.text import EMOJI, tokens
 
 GROUPS: tuple[str, ...] = (
-    "words", "chars", "shape", "hours", "zone", "venue", "counterpart", "paths",
+    "words", "chars", "shape", "hours", "zone", "venue", "counterpart", "paths", "previous",
 )
 
 MAX_CHARS = 3000  # long mails: the first pages say enough about how someone writes
@@ -75,9 +78,12 @@ def _shape(text: str) -> list[str]:
     return out
 
 
-def message_features(m: Msg, authors: dict[int, int | None]) -> dict[str, list[str]]:
+def message_features(m: Msg, authors: dict[int, int | None],
+                     previous: int | None = None, parent: int | None = None
+                     ) -> dict[str, list[str]]:
     """The features of message `m`, by group. `authors` maps message uids to their writers
-    (for whom a reply answers)."""
+    (for whom a reply answers); `previous` is the writer of the message just before it in its
+    conversation and `parent` the writer of the message it replies to, when known."""
     text = m.text[:MAX_CHARS]
     toks = tokens(text)
     words = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
@@ -93,10 +99,12 @@ def message_features(m: Msg, authors: dict[int, int | None]) -> dict[str, list[s
         feats["hours"] = [f"h{m.ts.hour}", f"d{m.ts.weekday()}"]
         off = m.ts.utcoffset()
         feats["zone"] = [f"z{int(off.total_seconds() // 60) if off is not None else 0}"]
-    who = [f"@{p}" for p in m.mentions if p != m.author]
+    # Never filtered by `m.author`: that is the label being predicted (a self-reply or a
+    # self-mention is what a reader sees, and tells against nobody else).
+    who = [f"@{p}" for p in m.mentions]
     if m.reply_to is not None:
-        parent = authors.get(m.reply_to)
-        if parent is not None and parent != m.author:
+        parent = authors.get(m.reply_to, parent)
+        if parent is not None:
             who.append(f"r{parent}")
     if who:
         feats["counterpart"] = who
@@ -107,6 +115,8 @@ def message_features(m: Msg, authors: dict[int, int | None]) -> dict[str, list[s
     ]
     if paths:
         feats["paths"] = paths
+    if previous is not None:
+        feats["previous"] = [f"w{previous}"]
     return feats
 
 

@@ -40,13 +40,14 @@ people in id order, messages in the order given.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from colleague.analyze.model import Msg, PersonData
 from colleague.evaluate._features import GROUPS, baseline_grams, message_features
+from colleague.evaluate.split import MsgContext
 
 BATCH_SIZES: tuple[int, ...] = (1, 5, 20)
 VALIDATION = 0.2  # the late share of each build part that the weights are fit on
@@ -54,15 +55,26 @@ VALIDATION_CAP = 20000  # single validation messages at most (evenly spread): bo
 # Dirichlet prior mass per group: how many team-distributed observations a person starts with.
 MU: dict[str, float] = {
     "words": 2000.0, "chars": 5000.0, "shape": 300.0, "hours": 50.0, "zone": 10.0,
-    "venue": 10.0, "counterpart": 30.0, "paths": 50.0,
+    "venue": 10.0, "counterpart": 30.0, "paths": 50.0, "previous": 10.0,
 }
 MIN_TEAM_COUNT = {"words": 2, "chars": 2}  # rarer features are left out (memory, noise)
 # A build message's weight halves for every `recency` share of the person's build part it lies
 # before their last one (0: all count alike); the value is chosen on the validation slice.
 RECENCIES: tuple[float, ...] = (0.0, 0.25, 0.5, 1.0)
 _RIDGE = 1e-3  # keeps the Newton steps defined when a group carries no information
+# Per-person biases (fit with the weights on the validation slice) correct the prior: a
+# prolific writer's profile is sharper and their share of messages larger, so naive Bayes
+# pulls quiet writers' messages towards them. The ridge keeps the biases small.
+BIAS = False
+_BIAS_RIDGE = 1e-3
 _PRIOR = "prior"
 _VOTE = "vote"
+# Candidate-dependent context terms (1 where the candidate is that neighbour, else 0): whether
+# the candidate wrote the message just before (people continue their own lines) and whether the
+# message addresses the candidate (people rarely answer or mention themselves).
+_SAME = "same"
+_ADDRESSED = "addressed"
+_TERMS = (_SAME, _ADDRESSED)
 _VOTE_FLOOR = float(np.log(1e-3))
 _CHUNK = 200_000  # stored features scored at once (bounds the nnz × people buffer)
 
@@ -195,6 +207,24 @@ def _recency(owner: np.ndarray, width: int, recency: float) -> np.ndarray:
     return np.power(0.5, age / recency)
 
 
+def _pair_terms(feats: Sequence[dict[str, list]], col_of: Mapping[int, int], width: int
+                ) -> dict[str, np.ndarray]:
+    """The `_TERMS` matrices (messages × people) from the raw neighbours `_context_feats`
+    stored in each message's features (absent when the caller gave no context)."""
+    out: dict[str, np.ndarray] = {}
+    for term, key in ((_SAME, "_prev"), (_ADDRESSED, "_addr")):
+        rows = [(i, col_of[p]) for i, f in enumerate(feats) for p in f.get(key, ())
+                if p in col_of]
+        if not any(key in f for f in feats):
+            continue
+        mat = np.zeros((len(feats), width))
+        if rows:
+            r, c = np.array(rows).T
+            mat[r, c] = 1.0
+        out[term] = mat
+    return out
+
+
 # -- batches ------------------------------------------------------------------------------------
 
 
@@ -222,48 +252,71 @@ def _batch_sums(scores: np.ndarray, starts: np.ndarray, k: int) -> np.ndarray:
 # -- fitting the weights ------------------------------------------------------------------------
 
 
-def _fit(feats: np.ndarray, true: np.ndarray) -> tuple[np.ndarray, float]:
-    """Weights w maximising Σ_i log softmax(feats[i] @ w)[true[i]] (feats: items × people ×
-    groups), by Newton's method with a small ridge and step halving."""
-    n, _, d = feats.shape
-    w = np.ones(d)
+def _fit(feats: np.ndarray, true: np.ndarray, bias: bool = True
+         ) -> tuple[np.ndarray, np.ndarray, float]:
+    """Weights w and per-person biases b maximising Σ_i log softmax(feats[i] @ w + b)[true[i]]
+    (feats: items × people × groups), by Newton's method with a small ridge and step halving.
+    `bias=False` keeps b at 0."""
+    n, width, d = feats.shape
+    nb = width if bias else 0
+    theta = np.concatenate((np.ones(d), np.zeros(nb)))
     at = np.arange(n)
+    ridge = np.concatenate((np.full(d, _RIDGE), np.full(nb, _BIAS_RIDGE)))
 
-    def value(w: np.ndarray) -> float:
-        s = feats @ w
+    def split(t: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return t[:d], (t[d:] if bias else np.zeros(width))
+
+    def value(t: np.ndarray) -> float:
+        w, b = split(t)
+        s = feats @ w + b
         top = s.max(axis=1, keepdims=True)
         lse = np.log(np.exp(s - top).sum(axis=1)) + top[:, 0]
-        return float((s[at, true] - lse).sum() / n - _RIDGE * (w @ w))
+        return float((s[at, true] - lse).sum() / n - ridge @ (t * t))
 
-    cur = value(w)
+    cur = value(theta)
     for _ in range(50):
-        s = feats @ w
+        w, b = split(theta)
+        s = feats @ w + b
         p = np.exp(s - s.max(axis=1, keepdims=True))
         p /= p.sum(axis=1, keepdims=True)
         mean = np.einsum("ip,ipd->id", p, feats)
-        grad = (feats[at, true] - mean).sum(axis=0) / n - 2 * _RIDGE * w
+        grad_w = (feats[at, true] - mean).sum(axis=0) / n
         second = np.einsum("ip,ipd,ipe->de", p, feats, feats, optimize=True)
-        hess = -(second - mean.T @ mean) / n - 2 * _RIDGE * np.eye(d)
+        hess = np.zeros((d + nb, d + nb))
+        hess[:d, :d] = -(second - mean.T @ mean) / n
+        grad = grad_w
+        if bias:
+            # b_q enters every item's score of person q alone.
+            onehot = np.bincount(true, minlength=width)
+            grad = np.concatenate((grad_w, (onehot - p.sum(axis=0)) / n))
+            cross = -(np.einsum("ip,ipd->dp", p, feats) - mean.T @ p) / n
+            hess[:d, d:] = cross
+            hess[d:, :d] = cross.T
+            hess[d:, d:] = -(np.diag(p.sum(axis=0)) - p.T @ p) / n
+        grad = grad - 2 * ridge * theta
+        hess -= 2 * np.diag(ridge)
         step = np.linalg.solve(hess, -grad)
         t = 1.0
         while t > 1e-4:
-            nxt = value(w + t * step)
+            nxt = value(theta + t * step)
             if nxt >= cur:
                 break
             t /= 2
         else:
             break
-        w, gain, cur = w + t * step, nxt - cur, nxt
+        theta, gain, cur = theta + t * step, nxt - cur, nxt
         if gain < 1e-7:
             break
-    return w, cur
+    w, b = split(theta)
+    return w, b, cur
 
 
-def _vote(scores: dict[str, np.ndarray], single: dict[str, float]) -> np.ndarray:
+def _vote(scores: dict[str, np.ndarray], single: dict[str, float], bias: np.ndarray
+          ) -> np.ndarray:
     """Each message's log-posterior over people under the single-message weights, floored at
     `_VOTE_FLOOR`: summed over a batch, one odd message cannot outvote the rest (consecutive
     messages are correlated, and naive Bayes sums over-count agreeing evidence)."""
-    total = sum(w * scores[g] for g, w in single.items() if g in scores)
+    total = sum(w * scores[g] for g, w in single.items() if g in scores) + bias
     assert isinstance(total, np.ndarray)
     top = total.max(axis=1, keepdims=True)
     post = total - top - np.log(np.exp(total - top).sum(axis=1, keepdims=True))
@@ -358,6 +411,24 @@ def _authors(build: dict[int, PersonData], heldout: dict[int, list[Msg]]) -> dic
     return out
 
 
+def _features(msgs: Sequence[Msg], authors: dict[int, int | None],
+              context: Mapping[int, MsgContext] | None) -> list[dict[str, list]]:
+    """Each message's feature groups plus, when `context` is given, its raw neighbours under
+    "_prev" and "_addr" (for `_pair_terms`)."""
+    out: list[dict[str, list]] = []
+    for m in msgs:
+        ctx = context.get(m.uid) if context is not None else None
+        prev, parent = (ctx.previous, ctx.parent) if ctx is not None else (None, None)
+        f: dict[str, list] = message_features(m, authors, prev, parent)  # type: ignore[assignment]
+        if context is not None:
+            if m.reply_to is not None:
+                parent = authors.get(m.reply_to, parent)
+            f["_prev"] = [prev] if prev is not None else []
+            f["_addr"] = [*m.mentions, *([parent] if parent is not None else [])]
+        out.append(f)
+    return out
+
+
 def _group_rows(feats: Sequence[dict[str, list[str]]], vocabs: dict[str, dict[str, int]]
                 ) -> dict[str, _Rows]:
     return {g: _encode([f.get(g, ()) for f in feats], vocabs[g]) for g in GROUPS}
@@ -373,10 +444,11 @@ def _train(feats: Sequence[dict[str, list[str]]], owner: np.ndarray, width: int,
     return models, vocabs
 
 
-def _fit_weights(feats: list[list[dict[str, list[str]]]], width: int, sizes: Sequence[int]
-                 ) -> tuple[float, dict[int, dict[str, float]]]:
-    """The recency and, per batch size, the weights that best predict the late VALIDATION
-    share of every build part from a model trained on the rest."""
+def _fit_weights(feats: list[list[dict[str, list]]], width: int, sizes: Sequence[int],
+                 col_of: Mapping[int, int]
+                 ) -> tuple[float, dict[int, dict[str, float]], dict[int, np.ndarray]]:
+    """The recency and, per batch size, the weights and per-person biases that best predict
+    the late VALIDATION share of every build part from a model trained on the rest."""
     train, val, t_own, v_own = [], [], [], []
     for i, fs in enumerate(feats):
         cut = len(fs) - int(len(fs) * VALIDATION) if len(fs) >= 5 else len(fs)
@@ -384,48 +456,55 @@ def _fit_weights(feats: list[list[dict[str, list[str]]]], width: int, sizes: Seq
         val += fs[cut:]
         t_own += [i] * cut
         v_own += [i] * (len(fs) - cut)
-    keys = [_PRIOR, *GROUPS]
+    keys = [_PRIOR, *GROUPS, *_TERMS]
     default = {k: dict.fromkeys(keys, 1.0) for k in sizes}
+    zero = {k: np.zeros(width) for k in sizes}
     if not val or not train:
-        return RECENCIES[0], default
+        return RECENCIES[0], default, zero
     models, vocabs = _train(train, np.array(t_own, dtype=np.int64), width, RECENCIES)
     v_owner = np.array(v_own, dtype=np.int64)
     v_rows = _group_rows(val, vocabs)
+    v_terms = _pair_terms(val, col_of, width)
     batches = {}
     for k in sizes:
         starts, who = _batches(v_owner, k)
         step = max(-(-len(starts) // VALIDATION_CAP), 1)
         batches[k] = (starts[::step], who[::step])
-    best: tuple[float, float, dict[int, dict[str, float]]] | None = None
+    best: tuple[float, float, dict[int, dict[str, float]], dict[int, np.ndarray]] | None = None
     for r, model in zip(RECENCIES, models, strict=True):
-        scores = model.scores(v_rows)
+        scores = {**model.scores(v_rows), **v_terms}
         used = [g for g in keys if g in scores]
-        out, total = {}, 0.0
+        out, biases, total = {}, dict(zero), 0.0
         for k in sorted(sizes):
             starts, who = batches[k]
             if len(starts) < 2:
                 out[k] = default[k]
                 continue
             if k > 1 and 1 in out:
-                scores[_VOTE] = _vote(scores, out[1])
+                scores[_VOTE] = _vote(scores, out[1], biases[1])
                 used = [*used, _VOTE] if _VOTE not in used else used
-            w, value = _fit(_stack(scores, used, starts, k), who)
+            w, b, value = _fit(_stack(scores, used, starts, k), who, BIAS)
             out[k] = {g: round(float(x), 4) for g, x in zip(used, w, strict=True)}
+            biases[k] = b
             total += value
         if best is None or total > best[0] + 1e-9:
-            best = (total, r, out)
+            best = (total, r, out, biases)
     assert best is not None
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
 def attribute(
     build: dict[int, PersonData],
     heldout: dict[int, list[Msg]],
     batch_sizes: Sequence[int] = BATCH_SIZES,
+    context: Mapping[int, MsgContext] | None = None,
 ) -> AttributionResult:
     """Attribute every person's held-out messages among everybody in `build` (person id →
     their build-part data); see the module docstring. `heldout` maps person id → their held-out
-    messages, oldest first (people missing from it are candidates only)."""
+    messages, oldest first (people missing from it are candidates only). `context` (message
+    uid → `split.MsgContext`, e.g. the union of `Split.context`) adds what a reader of the
+    conversation sees: who wrote just before and whom the message answers; without it those
+    aspects are left out."""
     people = sorted(build)
     sizes = list(batch_sizes)
     if not people:
@@ -435,23 +514,25 @@ def attribute(
     width = len(people)
     authors = _authors(build, heldout)
     own = [[m for m in build[p].own if m.text.strip()] for p in people]
-    feats = [[message_features(m, authors) for m in msgs] for msgs in own]
-    recency, weights = _fit_weights(feats, width, sizes)
+    col_of = {p: i for i, p in enumerate(people)}
+    feats = [_features(msgs, authors, context) for msgs in own]
+    recency, weights, biases = _fit_weights(feats, width, sizes, col_of)
 
     owner = np.array([i for i, fs in enumerate(feats) for _ in fs], dtype=np.int64)
     (model,), vocabs = _train([f for fs in feats for f in fs], owner, width, (recency,))
     held = [[m for m in heldout.get(p, []) if m.text.strip()] for p in people]
     h_owner = np.array([i for i, ms in enumerate(held) for _ in ms], dtype=np.int64)
     h_msgs = [m for ms in held for m in ms]
-    scores = model.scores(_group_rows([message_features(m, authors) for m in h_msgs], vocabs))
+    h_feats = _features(h_msgs, authors, context)
+    scores = {**model.scores(_group_rows(h_feats, vocabs)), **_pair_terms(h_feats, col_of, width)}
     base = _baseline_scores([m.text for ms in own for m in ms], owner,
                             [m.text for m in h_msgs], width)
     if 1 in weights:
-        scores[_VOTE] = _vote(scores, weights[1])
+        scores[_VOTE] = _vote(scores, weights[1], biases[1])
     hits, base_hits, who_k = {}, {}, {}
     for k in sizes:
         starts, who = _batches(h_owner, k)
-        total = np.zeros((len(starts), width))
+        total = np.tile(biases[k], (len(starts), 1))
         for g, w in weights[k].items():
             if w and g in scores:
                 total += w * _batch_sums(scores[g], starts, k)

@@ -235,7 +235,8 @@ def evaluate(db: sqlite3.Connection, person_ids: Sequence[int], *, frac: float =
 
         say(f"attributing held-out messages among {len(ids)} people")
         res = attribute({p: splits[p].build for p in ids}, {p: list(splits[p].heldout) for p in ids},
-                        batch_sizes=BATCHES)
+                        batch_sizes=BATCHES,
+                        context={u: c for p in ids for u, c in splits[p].context.items()})
         attribution, baseline = _by_batch(res.overall), _by_batch(res.baseline)
         per_person = _per_person(res)
     else:
