@@ -4,26 +4,26 @@ All times are read in each message's own zone (`Msg.ts` is aware): 09:00 means n
 morning where the writer was. Messages without a timestamp are skipped.
 
 Claims
-Each claim must hold in both halves of their record (earlier, later — `analyze.stability`):
-a habit of one period is not a characteristic, and predictions use the lower half's share.
+Each claim must hold in each third of their record (`analyze.stability`):
+a habit of one period is not a characteristic, and predictions use the lowest third's share.
 
 - **Active hours**: the smallest set of hours of the day holding >= 80% of their messages
-  (hours taken busiest first) in each half, the two sets joined, with the share the team's
+  (hours taken busiest first) in each third, the two sets joined, with the share the team's
   baseline puts in the same hours; no claim when that spans more than `MAX_HOURS` hours.
   Prediction `active_hours {"hours": [...], "min_share": m}`: at least a share `m` of held-out
   messages fall in those hours; `m` is halfway between the team's share in them and theirs
-  in the half where it is lower (at most 95% of that).
+  in the third where it is lower (at most 95% of that).
   Single hours missing between two chosen ones are filled in (a lunch hour does not split
   the day).
 - **Early bird / night owl**: share of messages before 08:00 (05:00-07:59) or late (22:00-03:59)
   when it is >= 8%, >= 2x the team's and significant (binomial log-odds z >= 3), and >= 8%
-  and >= 2x the team's in each half. Prediction `active_hours {"hours": <that window>,
-  "min_share": halfway between the team and the lower half}`.
-- **Weekdays**: the smallest set of weekdays holding >= 80% of their messages in each half,
+  and >= 2x the team's in each third. Prediction `active_hours {"hours": <that window>,
+  "min_share": halfway between the team and the lowest third}`.
+- **Weekdays**: the smallest set of weekdays holding >= 80% of their messages in each third,
   joined (Mon-Fri when that lies inside the working week; no claim when it is all seven
   days), plus the weekend share against the team's.
   Prediction `active_weekdays {"days": [...], "min_share": m}` (0 = Monday), `m` halfway
-  between the team's share in those days and theirs in the lower half.
+  between the team's share in those days and theirs in the lowest third.
 - **Time to reply**: for each of their messages that answers someone else (see `Threads`),
   the delay; claimed with >= 10 such pairs: median and quartiles, compared with how fast the
   others in the same conversations answer one another (same pairing rule, when they have
@@ -308,7 +308,7 @@ def _minute_of_day(m: Msg) -> int:
 
 
 def _stable_cover(own: list[Msg], key: Callable[[Msg], int]) -> list[int]:
-    """The keys (hours, weekdays) that cover `COVER` of the messages in each half of the
+    """The keys (hours, weekdays) that cover `COVER` of the messages in each third of the
     record, taken together: a set that holds in both periods, not just over the whole."""
     out: set[int] = set()
     for part in split_half(own):
@@ -317,7 +317,7 @@ def _stable_cover(own: list[Msg], key: Callable[[Msg], int]) -> list[int]:
 
 
 def _low_share(own: list[Msg], inside: Callable[[Msg], bool]) -> float:
-    """The lower of the two halves' shares of messages for which `inside` holds."""
+    """The lowest of the thirds' shares of messages for which `inside` holds."""
     return min(sum(1 for m in part if inside(m)) / len(part) for part in split_half(own))
 
 
@@ -350,7 +350,7 @@ def _hours_claims(own: list[Msg], team: list[Msg], lang: Lang) -> list[Claim]:
             text += f"; the team sends {pct(team_share)} of theirs in those hours"
     base = team_share if team_share is not None else 0.5
     claims = []
-    if len(chosen) <= MAX_HOURS:  # busy round the clock in one half or the other: no pattern
+    if len(chosen) <= MAX_HOURS:  # busy round the clock across the thirds: no pattern
         claims.append(Claim(
             section=SECTION,
             text=text,
@@ -381,7 +381,7 @@ def _window_claim(
     if share < 0.08 or share < 2 * tshare or log_odds_z(k, n, kt, nt) < Z_MIN:
         return None
     low = _low_share(own, lambda m: _hour(m) in window)
-    if low < 0.08 or low < 2 * tshare:  # a late (early) period, not a habit of both halves
+    if low < 0.08 or low < 2 * tshare:  # a late (early) period, not a habit of every third
         return None
     # Shift the day to start at 04:00 so that 01:00 sorts after 23:00.
     shifted = sorted((_minute_of_day(m) - 240) % 1440 for m in own if m.ts is not None)
@@ -422,7 +422,7 @@ def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim | None:
     chosen = _stable_cover(own, _weekday)
     if set(chosen) <= set(WORKWEEK):
         chosen = list(WORKWEEK)  # say "Mon–Fri", not "Mon–Wed, Fri"
-    if len(chosen) == 7:  # every day in one half or the other: no weekly pattern to claim
+    if len(chosen) == 7:  # every day across the thirds: no weekly pattern to claim
         return None
     share = sum(days[d] for d in chosen) / n
     low = _low_share(own, lambda m: _weekday(m) in chosen)

@@ -16,8 +16,8 @@ Signature phrases, openings, sign-offs
   >= `MIN_COUNT` of their messages and >= `MIN_SHARE` of them, >= `RATIO`x the team's rate
   and z >= `Z_MIN`; it is then re-measured as the surface form they actually write (the most
   common spelling, punctuation between the words included, e.g. "以上，谢谢") and re-checked.
-  It must also be stable (`analyze.stability`): in each half of their messages (earlier,
-  later) in >= `MIN_COUNT // 2` messages, >= `MIN_SHARE` of them and >= `RATIO`x the team's
+  It must also be stable (`analyze.stability`): in each third of their messages in
+  >= `MIN_COUNT // 2` messages, >= `MIN_SHARE` of them and >= `RATIO`x the team's
   rate — a word of one period's topic is not a habit.
   A phrase inside a longer kept one with most of its uses is dropped, as is one whose messages
   an already kept claim covers. At most 3 openings, 3 sign-offs and 6 phrases.
@@ -25,7 +25,7 @@ Signature phrases, openings, sign-offs
   "team_rate"}`: the share of held-out messages containing the phrase (case-insensitive, on
   word boundaries for Latin letters; with `position`, at the start / the end of the message
   ignoring mentions, emoji and punctuation — see `phrase_share`) is >= `min_rate`, halfway
-  between the team's rate and theirs in the half of their record where it is lower.
+  between the team's rate and theirs in the third of their record where it is lowest.
 
 Message length
   Median and quartiles of `len(text.strip())`; claimed when the median is <= team/1.6
@@ -261,7 +261,7 @@ class _Phrase:
     own_hits: list[_View]
     own_rate: float
     team_rate: float
-    low_rate: float = 0.0  # the lower of the two halves' rates (analyze.stability)
+    low_rate: float = 0.0  # the lowest of the thirds' rates (analyze.stability)
 
 
 def _surface(kind: str, g: tuple[str, ...], views: list[_View]) -> str | None:
@@ -381,8 +381,8 @@ def _phrases(own: list[_View], team: list[_View], names: frozenset[str]) -> list
         z = log_odds_z(k, n, kt, nt)
         if z < Z_MIN:
             continue
-        # Stable: distinctive in both halves of their record, not a passing topic; the
-        # prediction then promises the lower half's rate (see analyze.stability).
+        # Stable: distinctive in each third of their record, not a passing topic; the
+        # prediction then promises the lowest third's rate (see analyze.stability).
         low = halves.low_rate(v.msg.uid for v in hits)
         if low < MIN_SHARE or low < RATIO * (kt + 0.5) / nt or not halves.in_both(
                 (v.msg.uid for v in hits), MIN_COUNT // 2):

@@ -5,13 +5,14 @@ Duties come from five signals, each a claim of its own kind (key prefix):
   ("我负责 / 我来 / 我盯 / 归我 / I own / I'll take / mine"), are asked about (context
   messages addressed to them, evidence role "addressed"), or name distinctly more than the
   team. Kept when owned ≥ 1, asked ≥ ASKED_MIN, or named in ≥ NAMED_MIN messages,
-  in ≥ STABLE_EACH of each half of their record (earlier, later: `analyze.stability`) and at
+  in ≥ STABLE_EACH of each half of their record (`analyze.stability`) and at
   ≥ LIFT_MIN × the baseline rate in the half where they name it less. Prediction
-  term_mentioned when they name it themselves that stably: "rate" is the lower half's rate,
-  "baseline_rate" the team's.
+  term_mentioned when they name it themselves in ≥ PREDICT_EACH messages of each half (a
+  rarer name leaves less than one mention due in a held-out period): "rate" is the lower
+  half's rate, "baseline_rate" the team's.
 - `scope:<scope>` — conventional-commit scopes in their git subjects (`feat(过滤器): …`),
   ≥ SCOPE_MIN commits and ≥ 5% of their commits, in each half of
-  their commits too (≥ STABLE_EACH each). Prediction term_mentioned, the lower half's share.
+  their commits too (≥ PREDICT_EACH each). Prediction term_mentioned, the lower half's share.
 - `path:<dir>` — top directories (two levels) of the paths their commits touch
   (Msg.extra["paths"]), ≥ PATH_MIN commits, ≥ 10% of theirs and ≥ 1.5 × others' share
   when others' commits with paths are known. No prediction (held-out text does not show it).
@@ -20,10 +21,10 @@ Duties come from five signals, each a claim of its own kind (key prefix):
 
 Stack (`stack:<name>`): terms from the STACK lexicon named in ≥ STACK_MIN of their messages,
 either distinctive (≥ LIFT_MIN × the baseline rate, smoothed) or frequent (≥ 5% of their
-messages), in both halves of their record (≥ STABLE_EACH each; the lift and the 5% measured
+messages), in each half of their record (≥ STABLE_EACH each; the lift and the 5% measured
 on the half where it is lower, which must still exceed the team's rate). Prediction
 term_mentioned {"terms", "min_count": 1, "rate": the lower half's share of their messages,
-"baseline_rate": the team's}.
+"baseline_rate": the team's} when named in ≥ PREDICT_EACH messages of each half.
 """
 
 from __future__ import annotations
@@ -55,7 +56,8 @@ LIFT_MIN = 2.0
 SCOPE_MIN = 3
 PATH_MIN = 3
 STACK_MIN = 3
-STABLE_EACH = 1  # uses in each half of their record (at least) for a name to count as stable
+STABLE_EACH = 1  # uses in each part of their record (at least) for a name to count as stable
+PREDICT_EACH = 2  # uses in each part before predicting a rate (rarer: < 1 mention is due)
 MAX_SYSTEMS = 10
 MAX_STACK = 12
 _CHAT = frozenset({"slack", "feishu", "dingtalk", "wechat", "wecom", "discord", "telegram",
@@ -140,13 +142,13 @@ def _system_claims(data: PersonData, preps: list[Prep], addr: dict[int, str], la
     owned = _owned(preps, ctx)
     asked = _asked(data, addr)
     n_own, n_base = len(preps), len(data.baseline)
-    halves = Halves.of([p.msg.uid for p in preps])
+    halves = Halves.of([p.msg.uid for p in preps], 2)
     claims = []
     for name in sorted(set(own) | set(owned) | set(asked)):
         named = own.get(name, [])
         rate = _rate(len(named), n_own)
         brate = _rate(len(base.get(name, [])), n_base)
-        # Stable: named in both halves of their record, distinctly in the quieter one too.
+        # Stable: named in each half of their record, distinctly in the quieter one too.
         low = halves.low_rate(m.uid for m, _ in named)
         stable = halves.in_both((m.uid for m, _ in named), STABLE_EACH)
         lift = low / _smoothed(len(base.get(name, [])), n_base) if n_base else LIFT_MIN
@@ -170,7 +172,7 @@ def _system_claims(data: PersonData, preps: list[Prep], addr: dict[int, str], la
             o[:2] + spread(q, 2) + [said(m, sp) for m, sp in spread(named, 2)]
         )
         pred = None
-        if len(named) >= NAMED_MIN and stable and low > brate:
+        if len(named) >= NAMED_MIN and low > brate and halves.in_both((m.uid for m, _ in named), PREDICT_EACH):
             pred = Prediction("term_mentioned", {"terms": [name], "min_count": 1,
                                                  "rate": round(low, 4), "baseline_rate": round(brate, 4)})
         weight = 5.0 * len(o) + 2.0 * len(q) + len(named) * min(lift, 5.0)
@@ -186,13 +188,13 @@ def _scope_claims(preps: list[Prep], lang: Lang) -> list[Claim]:
     for m in commits:
         for sc in commit_scopes(m):
             by_scope.setdefault(sc, []).append(m)
-    halves = Halves.of([m.uid for m in commits])
+    halves = Halves.of([m.uid for m in commits], 2)
     claims = []
     for sc in sorted(by_scope):
         ms = by_scope[sc]
         share = _rate(len(ms), len(commits))
         low = halves.low_rate(m.uid for m in ms)  # stable: a module of both halves
-        if len(ms) < SCOPE_MIN or low < 0.05 or not halves.in_both((m.uid for m in ms), STABLE_EACH):
+        if len(ms) < SCOPE_MIN or low < 0.05 or not halves.in_both((m.uid for m in ms), PREDICT_EACH):
             continue
         ev = []
         for m in spread(ms, 3):
@@ -303,14 +305,14 @@ def stack(data: PersonData, preps: list[Prep], lang: Lang) -> tuple[list[Claim],
     own = _stack_counts([p.msg for p in preps])
     base = _stack_counts(data.baseline)
     n_own, n_base = len(preps), len(data.baseline)
-    halves = Halves.of([p.msg.uid for p in preps])
+    halves = Halves.of([p.msg.uid for p in preps], 2)
     claims = []
     for name in sorted(own):
         hits = own[name]
         rate = _rate(len(hits), n_own)
         bn = len(base.get(name, []))
         brate = _rate(bn, n_base)
-        # Stable: used in both halves of their record, distinctive or frequent in each.
+        # Stable: used in each half of their record, distinctive or frequent in each.
         low = halves.low_rate(m.uid for m, _, _ in hits)
         lift = low / _smoothed(bn, n_base) if n_base else LIFT_MIN
         if len(hits) < STACK_MIN or not halves.in_both((m.uid for m, _, _ in hits), STABLE_EACH):
@@ -321,8 +323,10 @@ def stack(data: PersonData, preps: list[Prep], lang: Lang) -> tuple[list[Claim],
         text = say(lang, f"{name}：{len(hits)} 条消息提到（占 {pct(rate)}，团队 {pct(brate)}）",
                    f"{name}: named in {len(hits)} of their messages ({pct(rate)}; team {pct(brate)})")
         ev = [said(m, sp) for m, sp, _ in spread(hits, 3)]
-        pred = Prediction("term_mentioned", {"terms": sorted(forms), "min_count": 1,
-                                             "rate": round(low, 4), "baseline_rate": round(brate, 4)})
+        pred = None
+        if halves.in_both((m.uid for m, _, _ in hits), PREDICT_EACH):
+            pred = Prediction("term_mentioned", {"terms": sorted(forms), "min_count": 1,
+                                                 "rate": round(low, 4), "baseline_rate": round(brate, 4)})
         claims.append(Claim("work.stack", text, ev, pred, len(hits) * min(lift, 5.0), f"stack:{name}"))
     claims.sort(key=lambda c: (-c.weight, c.key))
     claims = claims[:MAX_STACK]
