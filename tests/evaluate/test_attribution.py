@@ -95,10 +95,9 @@ def test_empty() -> None:
     assert res.counts == {"1": 0, "5": 0, "20": 0} and res.overall["1"] == 0.0
 
 
-def test_conversation_context_tells_look_alikes_apart() -> None:
-    # Writers 1 and 2 write alike (common words, same hour, same channel); 1 always answers
-    # person 3 (who answers 1) and 2 continues their own lines — only the conversation tells
-    # them apart.
+def test_previous_writer_is_not_used() -> None:
+    # In a run of one person's consecutive held-out messages the previous writer is usually
+    # that person: the label. Feeding it as context must change nothing.
     rng = random.Random(11)
 
     def msgs(pid: int, n: int, offset: int) -> list[Msg]:
@@ -109,11 +108,6 @@ def test_conversation_context_tells_look_alikes_apart() -> None:
 
     build = {p: PersonData(p, f"p{p}", (), msgs(p, 150, 0), [], [], [], {}) for p in (1, 2, 3)}
     held = {p: msgs(p, 60, 1000) for p in (1, 2)}
-    context = {m.uid: MsgContext(previous={1: 3, 2: 2, 3: 1}[m.author or 0])
-               for ms in [*(d.own for d in build.values()), *held.values()] for m in ms}
-    blind = attribute(build, held)
-    seen = attribute(build, held, context=context)
-    assert seen.overall["1"] >= 0.95 and seen.overall["20"] == 1.0
-    assert blind.overall["1"] < 0.8
-    assert {"previous", "same", "addressed"} <= set(seen.weights["1"])
-    assert "previous" not in blind.weights["1"]
+    leak = {m.uid: MsgContext(previous=m.author)
+            for ms in [*(d.own for d in build.values()), *held.values()] for m in ms}
+    assert attribute(build, held, context=leak).overall == attribute(build, held).overall

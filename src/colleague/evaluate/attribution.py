@@ -418,7 +418,10 @@ def _features(msgs: Sequence[Msg], authors: dict[int, int | None],
     out: list[dict[str, list]] = []
     for m in msgs:
         ctx = context.get(m.uid) if context is not None else None
-        prev, parent = (ctx.previous, ctx.parent) if ctx is not None else (None, None)
+        # The previous writer is NOT used: inside a run of one person's consecutive
+        # held-out messages it is usually that same person, i.e. the label being predicted.
+        # Whom a message replies to is known to any reader and kept.
+        prev, parent = None, (ctx.parent if ctx is not None else None)
         f: dict[str, list] = message_features(m, authors, prev, parent)  # type: ignore[assignment]
         if context is not None:
             if m.reply_to is not None:
