@@ -6,7 +6,7 @@
 The corpus is copied into a scratch workspace (distilling writes the journal and the Skill
 there, never into the source workspace). `colleague --home WORK distill PERSON --self --out
 WORK/skills --json` then runs as a child process `--runs` times; each run's wall time and its
-own peak RSS (os.wait4 → ru_maxrss of exactly that child) are reported, and the fastest run
+own peak RSS (VmHWM of exactly that child, see childproc.py) are reported, and the fastest run
 counts (on a shared machine noise only ever adds time). With `--stages`, the same person is
 also timed in process, stage by stage: `load_person`, then each analyzer in the order the
 Skill builder runs them (the first to tokenise pays for it; the reply structures are built by
@@ -23,12 +23,13 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import childproc  # noqa: E402  (bench/ is on sys.path: run as a script or via bench/run)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -75,12 +76,8 @@ def run_distill(home: Path, person: int, python: str = sys.executable) -> dict[s
            "--out", str(out_dir), "--json"]
     out_path, err_path = home.parent / "distill.stdout", home.parent / "distill.stderr"
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
-        # wait4: the resource usage of this one child, not of every child we ever had.
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-    code = os.waitstatus_to_exitcode(status)
+        m = childproc.run(cmd, out, err, ROOT)
+    code, wall = m["code"], m["wall_s"]
     stdout = out_path.read_text("utf-8", "replace")
     if code != 0:
         tail = err_path.read_text("utf-8", "replace")[-2000:]
@@ -88,9 +85,10 @@ def run_distill(home: Path, person: int, python: str = sys.executable) -> dict[s
     return {
         "command": " ".join(cmd),
         "wall_s": round(wall, 2),
-        "user_cpu_s": round(usage.ru_utime, 2),
-        "sys_cpu_s": round(usage.ru_stime, 2),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports kB
+        "user_cpu_s": round(m["user_cpu_s"], 2),
+        "sys_cpu_s": round(m["sys_cpu_s"], 2),
+        # The child's own high-water mark (bench/childproc.py: not the inflated ru_maxrss).
+        "peak_rss_mb": round(m["peak_rss_mb"], 1),
         "result": json.loads(stdout),
     }
 

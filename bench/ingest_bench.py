@@ -4,7 +4,7 @@
     python bench/ingest_bench.py EXPORT_DIR [--work DIR] [--skip-floor]
 
 The ingest runs as a child process (`python -m colleague --home FRESH ingest EXPORT --json`) on a
-fresh workspace; we take its wall time, its own peak RSS (os.wait4 → ru_maxrss of exactly that
+fresh workspace; we take its wall time, its own peak RSS (VmHWM of exactly that
 child), the rows it reports and the database size. The floor, in the same run and on the same
 files: parse every day file with `json` and insert (id, channel, user, ts, text) rows with
 executemany into an index-free SQLite table (same WAL/synchronous pragmas as the store), in
@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import childproc  # noqa: E402  (bench/ is on sys.path: run as a script or via bench/run)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -48,16 +48,12 @@ def run_ingest(export: Path, home: Path, python: str = sys.executable) -> dict[s
     out_path, err_path = home.parent / "ingest.stdout", home.parent / "ingest.stderr"
     log(f"running: {' '.join(cmd)}")
     with out_path.open("wb") as out, err_path.open("wb") as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)
-        # wait4 gives the resource usage of this one child, not of every child we ever had.
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        m = childproc.run(cmd, out, err, ROOT)
+    wall = m["wall_s"]
     stdout = out_path.read_text("utf-8", "replace")
-    if proc.returncode != 0:
+    if m["code"] != 0:
         tail = err_path.read_text("utf-8", "replace")[-2000:]
-        raise RuntimeError(f"ingest exited {proc.returncode}:\n{stdout[-2000:]}\n{tail}")
+        raise RuntimeError(f"ingest exited {m['code']}:\n{stdout[-2000:]}\n{tail}")
     report = json.loads(stdout)
     sources = report["sources"]
     added = sum(s["added"] for s in sources)
@@ -78,9 +74,10 @@ def run_ingest(export: Path, home: Path, python: str = sys.executable) -> dict[s
     return {
         "command": " ".join(cmd),
         "wall_s": round(wall, 2),
-        "user_cpu_s": round(usage.ru_utime, 2),
-        "sys_cpu_s": round(usage.ru_stime, 2),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024, 1),  # Linux reports kB
+        "user_cpu_s": round(m["user_cpu_s"], 2),
+        "sys_cpu_s": round(m["sys_cpu_s"], 2),
+        # The child's own high-water mark (bench/childproc.py: not the inflated ru_maxrss).
+        "peak_rss_mb": round(m["peak_rss_mb"], 1),
         "added": added,
         "duplicates": sum(s["skipped"] for s in sources),
         "rejected": sum(s["rejected"] for s in sources),
