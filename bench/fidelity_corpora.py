@@ -27,7 +27,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -107,7 +107,9 @@ def _git_who(name: str, email: str) -> str:
     return f"{clean} <{email.strip()}>" if clean else f"<{email.strip()}>"
 
 
-def _ipython_stream(records: Iterator[dict[str, Any]]) -> Iterator[bytes]:
+def commit_stream(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """`git fast-import` input for commit records (one small file per commit, marks 1…n).
+    Also used by tests/realdata.py, so the tests and the evaluation build the same history."""
     for mark, rec in enumerate(records, start=1):
         body = rec.get("body") or ""
         msg = (rec["subject"] + (f"\n\n{body}" if body else "")).encode() + b"\n"
@@ -140,7 +142,7 @@ def _ipython_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
                 if not rec["is_merge"]:
                     yield rec
 
-    data = b"".join(_ipython_stream(records()))
+    data = b"".join(commit_stream(records()))
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=data, check=True,
                    env=GIT_ENV)
     subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", "main"], check=True,

@@ -6,12 +6,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from conftest import shared_path
+from conftest import ROOT, shared_path
+
+sys.path.insert(0, str(ROOT / "bench"))
+from fidelity_corpora import commit_stream  # noqa: E402  (one fast-import builder for tests and bench)
 
 GIT_ENV = {
     **os.environ,
@@ -31,20 +35,6 @@ def git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return proc.stdout
 
 
-def _when(iso: str) -> str:
-    dt = datetime.fromisoformat(iso)
-    off = dt.utcoffset() or timedelta(0)
-    minutes = int(off.total_seconds() // 60)
-    sign = "-" if minutes < 0 else "+"
-    minutes = abs(minutes)
-    return f"{int(dt.timestamp())} {sign}{minutes // 60:02d}{minutes % 60:02d}"
-
-
-def _who(name: str, email: str) -> str:
-    clean = " ".join(name.replace("<", "").replace(">", "").split())
-    return f"{clean} <{email.strip()}>" if clean else f"<{email.strip()}>"
-
-
 def message_of(rec: dict[str, Any]) -> str:
     body = rec.get("body") or ""
     return rec["subject"] + (f"\n\n{body}" if body else "")
@@ -58,22 +48,9 @@ def fast_import(repo: Path, records: Iterable[dict[str, Any]], bare: bool = Fals
     """A real repository from commit records; returns original sha → new sha."""
     args = ["init", "-q", "-b", "main"] + (["--bare"] if bare else [])
     subprocess.run(["git", *args, str(repo)], check=True, env=GIT_ENV)
-    chunks: list[bytes] = []
-    order: list[str] = []
-    for mark, rec in enumerate(records, start=1):
-        msg = message_of(rec).encode() + b"\n"
-        content = f"{rec['sha']}\n".encode()
-        author = _who(rec["author_name"], rec.get("author_email") or "")
-        head = (
-            f"commit refs/heads/main\nmark :{mark}\n"
-            f"author {author} {_when(rec['author_date'])}\n"
-            f"committer {author} {_when(rec.get('committer_date') or rec['author_date'])}\n"
-            f"data {len(msg)}\n"
-        ).encode()
-        parent = f"from :{mark - 1}\n".encode() if mark > 1 else b""
-        blob = f"M 100644 inline {touched_path(rec)}\ndata {len(content)}\n".encode()
-        chunks.append(head + msg + parent + blob + content + b"\n")
-        order.append(rec["sha"])
+    records = list(records)
+    order = [rec["sha"] for rec in records]
+    chunks = list(commit_stream(records))
     marks = repo / "marks.txt" if bare else repo / ".git" / "marks.txt"
     subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet", f"--export-marks={marks}"],
                    input=b"".join(chunks), check=True, env=GIT_ENV)
