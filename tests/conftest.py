@@ -65,3 +65,14 @@ class Runner:
 @pytest.fixture
 def run(home: Path) -> Runner:
     return Runner(home)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    """The demo team ingested once per test run (read-only for the tests that use it)."""
+    run = Runner(tmp_path_factory.mktemp("demo") / "home")
+    res = run("ingest", "--tz", "Asia/Shanghai", str(ROOT / "examples" / "data"))
+    assert res.exit_code == 0, res.output
+    conn = connect(run.home / "corpus.db")
+    yield conn
+    conn.close()

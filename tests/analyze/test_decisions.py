@@ -13,15 +13,12 @@ from colleague.analyze.model import Claim, PersonData
 from colleague.store import connect
 from colleague.store.person_data import load_person
 
-from conftest import ROOT, Runner, shared_path
+from conftest import Runner, shared_path
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> sqlite3.Connection:
-    run = Runner(tmp_path_factory.mktemp("decisions") / "home")
-    res = run("ingest", "--tz", "Asia/Shanghai", str(ROOT / "examples" / "data"))
-    assert res.exit_code == 0, res.output
-    return connect(run.home / "corpus.db")
+def demo(demo_db: sqlite3.Connection) -> sqlite3.Connection:
+    return demo_db
 
 
 @pytest.fixture(scope="module")
