@@ -14,6 +14,15 @@ inputs a user would have:
            records carry no date, so the mails carry none either: an untimed source, split in
            file order (files are named by maildir number so ingest keeps that order)
   ipython  every non-merge ipython commit, as a real repository made with `git fast-import`
+  mips     the linux-mips review mail, the staged per-address mbox files ingested in place
+           (dates carry the sender's own offset; one person may write from several addresses)
+  dataease the DataEase commits (Simplified Chinese subjects), a `git fast-import` repository
+           like ipython's; the records carry no e-mail, so authors are known by name only
+  taiwan   the Taiwan conference IRC backchannels (Traditional Chinese), converted into
+           `[YYYY-MM-DD HH:MM] <nick> text` logs, `--tz Asia/Taipei`: the real author behind a
+           bridge bot is the nick, bot lines are NOTICEs (`-bot- text`, never a person's words),
+           and lines whose date the upstream log does not state are written `[HH:MM]` in files
+           that state no date, so they stay untimed (see `taiwan_segments`)
 
 Attribution is measured with `colleague.evaluate` on everybody (bots aside) with at least
 `--min-messages` messages (default 100).
@@ -22,12 +31,16 @@ Attribution is measured with `colleague.evaluate` on everybody (bots aside) with
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
+import re
+import shutil
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -128,11 +141,24 @@ def commit_stream(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
         yield head + msg + parent + blob + content + b"\n"
 
 
+def _fast_import(repo: Path, records: Iterable[dict[str, Any]]) -> None:
+    """A real repository at `repo` from commit records (`commit_stream`), checked out. Built
+    beside it and renamed into place, so an interrupted build is never taken for a finished one."""
+    tmp = repo.with_name(repo.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp)], check=True, env=GIT_ENV)
+    data = b"".join(commit_stream(records))
+    subprocess.run(["git", "-C", str(tmp), "fast-import", "--quiet"], input=data, check=True,
+                   env=GIT_ENV)
+    subprocess.run(["git", "-C", str(tmp), "reset", "-q", "--hard", "main"], check=True,
+                   env=GIT_ENV)
+    tmp.rename(repo)
+
+
 def _ipython_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
     repo = scratch / "ipython-repo"
     if (repo / ".git").exists():
         return [repo], []
-    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=GIT_ENV)
 
     def records() -> Iterator[dict[str, Any]]:
         src = DATA / "git-commit-messages" / "ipython-ipython.commits.jsonl"
@@ -142,12 +168,162 @@ def _ipython_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
                 if not rec["is_merge"]:
                     yield rec
 
-    data = b"".join(commit_stream(records()))
-    subprocess.run(["git", "-C", str(repo), "fast-import", "--quiet"], input=data, check=True,
-                   env=GIT_ENV)
-    subprocess.run(["git", "-C", str(repo), "reset", "-q", "--hard", "main"], check=True,
-                   env=GIT_ENV)
+    _fast_import(repo, records())
     return [repo], []
+
+
+def dataease_records(path: Path) -> Iterator[dict[str, Any]]:
+    """commits.jsonl → `commit_stream` records (the same mapping as tests/realdata.py). Every
+    record is a non-merge commit already. There is no e-mail in the data: authors are `name <>`,
+    so the git reader knows them by (case-folded) name. The one 2010-dated commit keeps its date —
+    it is what the history says, however odd."""
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            _, _, body = rec["message"].partition("\n")
+            yield {
+                "sha": rec["sha"], "author_name": rec["author"], "author_email": "",
+                "author_date": rec["author_date"], "committer_date": rec["commit_date"],
+                "subject": rec["subject"], "body": body.strip("\n"),
+            }
+
+
+def _dataease_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
+    repo = scratch / "dataease-repo"
+    if not (repo / ".git").exists():
+        _fast_import(repo, dataease_records(DATA / "git-commits-zh-dataease" / "commits.jsonl"))
+    return [repo], []
+
+
+def _mips_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
+    # Real mbox files, read where they lie (the reader never writes to its inputs).
+    return [DATA / "mailing-list-linux-mips" / "by_author"], []
+
+
+# -- taiwan: normalised chat records → IRC log files ------------------------------------------
+
+# What the IRC reader takes for a nick in `<nick>`, `* nick` and `-nick-` (sources/irc.py): no
+# spaces or angle brackets, and no leading mode character (@+%~&!), which it would strip.
+_WRITABLE_NICK = re.compile(r"[^\s<>@+%~&!][^\s<>]*")
+_NOTICE_NICK = re.compile(r"[A-Za-z0-9_\-\[\]\\`^{}|.]+")  # `-nick-` takes plain IRC nicks only
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+@dataclass
+class TaiwanCounts:
+    """What the conversion did with the records (printed by the builder, quoted in reports)."""
+
+    lines: int = 0  # records read
+    written: int = 0  # written as spoken lines (`<nick>` or `* nick`)
+    untimed: int = 0  # of those, with no date in the upstream log: written `[HH:MM]`, untimed
+    bots: int = 0  # bot lines, written as NOTICEs
+    unwritable: int = 0  # speaker with a space or `<>` (Telegram names, parse debris): left out
+    files: int = 0  # log files written
+
+    def add(self, other: TaiwanCounts) -> None:
+        for k in vars(self):
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+
+def taiwan_line(rec: dict[str, Any]) -> str | None:
+    """One normalised record as a log line, or None when its speaker cannot be written as a nick.
+
+    `[YYYY-MM-DD HH:MM(:SS)]` when the upstream log states the date, `[HH:MM(:SS)]` when it does
+    not (the reader then has no date for it). `time` is local Taiwan time as logged; the stated
+    `utc_offset` is always +0800, which `--tz Asia/Taipei` gives as well. The author is the
+    `speaker` (the real person behind a bridge bot); bot lines become NOTICEs, which the reader
+    stores as kind 'bot', never as anybody's words."""
+    nick = rec["speaker"]
+    if not nick or not (_NOTICE_NICK if rec.get("bot") else _WRITABLE_NICK).fullmatch(nick):
+        return None
+    # The reader splits lines at LF only; none of the records holds one, but a CR/LF would
+    # otherwise forge a line of its own.
+    text = re.sub(r"[\r\n]+", " ", rec["text"] or "")
+    stamp = f"{rec['date']} {rec['time']}" if rec.get("date") else rec["time"]
+    if rec.get("bot"):
+        body = f"-{nick}- {text}"
+    elif rec.get("action"):
+        body = f"* {nick} {text}"
+    else:
+        body = f"<{nick}> {text}"
+    line = f"[{stamp}] {body}"
+    return line if text else line.rstrip(" ")
+
+
+def taiwan_segments(records: Iterable[dict[str, Any]]) -> tuple[list[list[str]], TaiwanCounts]:
+    """The lines of one upstream log, cut into segments that can each be one file.
+
+    The reader carries the last stated date forward to lines that state none, so an undated
+    line after a dated one would take a date the log never gave it. A new segment (file)
+    starts there: undated lines only ever precede dated ones within a file, with no date from
+    the file name, and stay untimed."""
+    counts = TaiwanCounts()
+    segments: list[list[str]] = [[]]
+    dated = False
+    for rec in records:
+        counts.lines += 1
+        line = taiwan_line(rec)
+        if line is None:
+            counts.unwritable += 1
+            continue
+        if rec.get("date"):
+            dated = True
+        elif dated:
+            segments.append([])
+            dated = False
+        if rec.get("bot"):
+            counts.bots += 1
+        else:
+            counts.written += 1
+            counts.untimed += not rec.get("date")
+        segments[-1].append(line)
+    return [s for s in segments if s], counts
+
+
+def taiwan_log_path(out: Path, upstream: str, part: int) -> Path:
+    """`out/<year>/<conference>/<upstream stem>[.part-N].log` for upstream `conf/name.log`.
+
+    Year folders make the walk (sorted by path) chronological, so people split in file order
+    (most of their lines untimed) hold out their later years. The reader names the channel from
+    the stem (`irc-coscup-2010.log` → #irc-coscup, one channel across the years); neither the
+    folders nor the names hold a full date, so they give the reader none."""
+    conf, _, name = upstream.partition("/")
+    stem = name.removesuffix(".log")
+    m = _YEAR.search(stem)
+    year = m.group(1) if m else "undated"
+    suffix = ".log" if part == 1 else f".part-{part}.log"
+    return out / year / conf / f"{stem}{suffix}"
+
+
+def write_taiwan_logs(sources: Iterable[Path], out: Path) -> TaiwanCounts:
+    """IRC log files under `out` from the normalised `messages/*.jsonl.gz` files."""
+    total = TaiwanCounts()
+    for src in sources:
+        with gzip.open(src, "rt", encoding="utf-8") as fh:
+            records = [json.loads(line) for line in fh if line.strip()]
+        if not records:
+            continue
+        segments, counts = taiwan_segments(records)
+        for part, lines in enumerate(segments, start=1):
+            path = taiwan_log_path(out, records[0]["file"], part)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="\n")
+            counts.files += 1
+        total.add(counts)
+    return total
+
+
+def _taiwan_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
+    out = scratch / "taiwan-irc"
+    if not out.exists():
+        tmp = scratch / "taiwan-irc.tmp"
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        src = DATA / "irc-taiwan-oss-conferences" / "messages"
+        counts = write_taiwan_logs(sorted(src.glob("*.jsonl.gz")), tmp)
+        print(f"taiwan: {counts}", file=sys.stderr)
+        tmp.rename(out)
+    return [out], ["--tz", "Asia/Taipei"]
 
 
 CORPORA: dict[str, Callable[[Path], tuple[list[Path], list[str]]]] = {
@@ -155,6 +331,9 @@ CORPORA: dict[str, Callable[[Path], tuple[list[Path], list[str]]]] = {
     "discord": _discord_inputs,
     "enron": _enron_inputs,
     "ipython": _ipython_inputs,
+    "mips": _mips_inputs,
+    "dataease": _dataease_inputs,
+    "taiwan": _taiwan_inputs,
 }
 
 
