@@ -111,3 +111,25 @@ def test_previous_writer_is_not_used() -> None:
     leak = {m.uid: MsgContext(previous=m.author)
             for ms in [*(d.own for d in build.values()), *held.values()] for m in ms}
     assert attribute(build, held, context=leak).overall == attribute(build, held).overall
+
+
+def test_centroid_terms_are_cosines() -> None:
+    """The centroid terms are true cosines: 1 for a message equal to a one-message profile,
+    0 for a message sharing nothing with it, whatever the message's length."""
+    import numpy as np
+
+    from colleague.evaluate.attribution import _tfidf_scores
+
+    build = [["deploy", "the", "cluster"], ["lunch", "anyone", "?"]]
+    owner = np.array([0, 1])
+    msgs = [["deploy", "the", "cluster"], ["deploy", "the", "cluster"] * 3, ["nothing", "known"]]
+    dots, norms = _tfidf_scores(build, owner, msgs, 2)
+    cos = dots / norms[:, None]
+    assert np.allclose(cos[0], [1.0, 0.0]) and np.allclose(cos[1], [1.0, 0.0])
+    assert np.allclose(cos[2], [0.0, 0.0])
+    assert np.isclose(dots[1, 0], 3 * dots[0, 0])  # the baseline's raw dot grows with the message
+
+
+def test_weights_cover_the_centroid_terms() -> None:
+    res = attribute(*_team())
+    assert {"char_cosine", "word_cosine"} <= set(res.weights["5"])

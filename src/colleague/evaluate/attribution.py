@@ -25,7 +25,10 @@ solved by Newton's method. They are fit on the build part alone: the model is tr
 first `1 - VALIDATION` of each person's build messages and the weights fit on batches of the
 last `VALIDATION`; the final model is then trained on the whole build part. Batches of more
 than one message get one more term, `vote`: the sum of each message's single-message
-log-posterior, floored, so that one odd message cannot outvote the rest. Held-out messages
+log-posterior, floored, so that one odd message cannot outvote the rest. Two more terms
+compare each message with each person's TF-IDF centroid (cosines over character 2–4-grams and
+over words, see `_centroid_terms`): bounded per message, they do not over-count the repeats
+that naive Bayes sums do, and their weights are fit like the others'. Held-out messages
 with no text are left out (of both scorers' batches alike).
 
 Baseline: lower-cased character 2–4-gram TF-IDF (raw counts, smoothed idf over the build
@@ -75,6 +78,12 @@ _VOTE = "vote"
 _SAME = "same"
 _ADDRESSED = "addressed"
 _TERMS = (_SAME, _ADDRESSED)
+# Centroid terms (messages × people): the cosine of a message's TF-IDF vector to each person's
+# centroid, over character 2–4-grams (`_CHAR_COS`) and over words (`_WORD_COS`). Bounded per
+# message, so unlike the naive Bayes sums a batch's total does not over-count repeats.
+_CHAR_COS = "char_cosine"
+_WORD_COS = "word_cosine"
+_CENTROIDS = (_CHAR_COS, _WORD_COS)
 _VOTE_FLOOR = float(np.log(1e-3))
 _CHUNK = 200_000  # stored features scored at once (bounds the nnz × people buffer)
 
@@ -332,16 +341,26 @@ def _stack(scores: dict[str, np.ndarray], keys: Sequence[str], starts: np.ndarra
 
 
 def _baseline_scores(build_texts: Sequence[str], build_owner: np.ndarray, texts: Sequence[str],
-                     width: int) -> np.ndarray:
-    """Character 2–4-gram TF-IDF: cosine of each message's count vector to every person's
-    centroid (up to the message's own norm). messages × people."""
+                     width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Character 2–4-gram TF-IDF: each message's count vector · every person's normalised
+    centroid (messages × people: the cosine up to the message's own norm), and those norms."""
+    return _tfidf_scores([baseline_grams(t) for t in build_texts], build_owner,
+                         [baseline_grams(t) for t in texts], width)
+
+
+def _tfidf_scores(build_grams: Sequence[Sequence[str]], build_owner: np.ndarray,
+                  grams: Sequence[Sequence[str]], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """TF-IDF (raw counts, smoothed idf over the build messages) of `grams` against every
+    person's centroid of L2-normalised build vectors: (messages × people dot products, each
+    message's norm — 1 where it has no known gram)."""
     vocab: dict[str, int] = {}
     put = vocab.setdefault
-    build = _encode_growing([baseline_grams(t) for t in build_texts], put, vocab)
+    build = _encode_growing(build_grams, put, vocab)
     # Unique (message, gram) pairs with their counts.
-    key = build.row_of() * max(len(vocab), 1) + build.cols
+    size = max(len(vocab), 1)
+    key = build.row_of() * size + build.cols
     pairs, count = np.unique(key, return_counts=True)
-    row, col = pairs // max(len(vocab), 1), pairs % max(len(vocab), 1)
+    row, col = pairs // size, pairs % size
     df = np.bincount(col, minlength=len(vocab))
     idf = np.log((1 + build.n) / (1 + df)) + 1.0
     val = count * idf[col]
@@ -351,7 +370,7 @@ def _baseline_scores(build_texts: Sequence[str], build_owner: np.ndarray, texts:
     cent = np.bincount(inv, weights=val / norm[row])
     cnorm = np.sqrt(np.bincount(cells % width, weights=cent * cent, minlength=width))
     cnorm[cnorm == 0] = 1.0
-    held = _encode([baseline_grams(t) for t in texts], vocab)
+    held = _encode(grams, vocab)
     used = np.unique(held.cols)
     local = np.full(len(vocab), -1, dtype=np.int64)
     local[used] = np.arange(len(used))
@@ -360,7 +379,25 @@ def _baseline_scores(build_texts: Sequence[str], build_owner: np.ndarray, texts:
     c, p = cells[keep] // width, cells[keep] % width
     # idf folded in: a message's score is then the plain sum over its grams.
     table[local[c], p] = cent[keep] / cnorm[p] * idf[c]
-    return _Rows(held.ptr, local[held.cols], held.vals).dot(table)
+    out = _Rows(held.ptr, local[held.cols], held.vals).dot(table)
+    hpairs, hcount = np.unique(held.row_of() * size + held.cols, return_counts=True)
+    hidf = idf[hpairs % size]
+    hnorm = np.sqrt(np.bincount(hpairs // size, weights=(hcount * hidf) ** 2, minlength=held.n))
+    hnorm[hnorm == 0] = 1.0
+    return out, hnorm
+
+
+def _centroid_terms(build: Sequence[dict[str, list]], build_owner: np.ndarray,
+                    feats: Sequence[dict[str, list]], width: int,
+                    char_scores: tuple[np.ndarray, np.ndarray] | None = None
+                    ) -> dict[str, np.ndarray]:
+    """The `_CENTROIDS` terms of messages `feats` from the profiles of `build` (feature dicts
+    carrying "_text" and "words"); `char_scores` reuses an already computed character run."""
+    dots, norms = char_scores or _baseline_scores(
+        [f["_text"][0] for f in build], build_owner, [f["_text"][0] for f in feats], width)
+    wdots, wnorms = _tfidf_scores([f.get("words", ()) for f in build], build_owner,
+                                  [f.get("words", ()) for f in feats], width)
+    return {_CHAR_COS: dots / norms[:, None], _WORD_COS: wdots / wnorms[:, None]}
 
 
 def _encode_growing(lists: Sequence[Sequence[str]], put: object, vocab: dict[str, int]) -> _Rows:
@@ -423,6 +460,7 @@ def _features(msgs: Sequence[Msg], authors: dict[int, int | None],
         # Whom a message replies to is known to any reader and kept.
         prev, parent = None, (ctx.parent if ctx is not None else None)
         f: dict[str, list] = message_features(m, authors, prev, parent)  # type: ignore[assignment]
+        f["_text"] = [m.text]
         if context is not None:
             if m.reply_to is not None:
                 parent = authors.get(m.reply_to, parent)
@@ -459,7 +497,7 @@ def _fit_weights(feats: list[list[dict[str, list]]], width: int, sizes: Sequence
         val += fs[cut:]
         t_own += [i] * cut
         v_own += [i] * (len(fs) - cut)
-    keys = [_PRIOR, *GROUPS, *_TERMS]
+    keys = [_PRIOR, *GROUPS, *_TERMS, *_CENTROIDS]
     default = {k: dict.fromkeys(keys, 1.0) for k in sizes}
     zero = {k: np.zeros(width) for k in sizes}
     if not val or not train:
@@ -468,6 +506,7 @@ def _fit_weights(feats: list[list[dict[str, list]]], width: int, sizes: Sequence
     v_owner = np.array(v_own, dtype=np.int64)
     v_rows = _group_rows(val, vocabs)
     v_terms = _pair_terms(val, col_of, width)
+    v_terms.update(_centroid_terms(train, np.array(t_own, dtype=np.int64), val, width))
     batches = {}
     for k in sizes:
         starts, who = _batches(v_owner, k)
@@ -530,6 +569,8 @@ def attribute(
     scores = {**model.scores(_group_rows(h_feats, vocabs)), **_pair_terms(h_feats, col_of, width)}
     base = _baseline_scores([m.text for ms in own for m in ms], owner,
                             [m.text for m in h_msgs], width)
+    build_feats = [f for fs in feats for f in fs]
+    scores.update(_centroid_terms(build_feats, owner, h_feats, width, base))
     if 1 in weights:
         scores[_VOTE] = _vote(scores, weights[1], biases[1])
     hits, base_hits, who_k = {}, {}, {}
@@ -540,7 +581,7 @@ def attribute(
             if w and g in scores:
                 total += w * _batch_sums(scores[g], starts, k)
         hits[k] = total.argmax(axis=1) == who if len(starts) else np.zeros(0, dtype=bool)
-        b = _batch_sums(base, starts, k)
+        b = _batch_sums(base[0], starts, k)
         base_hits[k] = b.argmax(axis=1) == who if len(starts) else np.zeros(0, dtype=bool)
         who_k[k] = who
     overall, per, macro = _accuracy(hits, who_k, people, sizes)
