@@ -538,7 +538,7 @@ def _length_claim(own: list[_View], team: list[_View], lang: Lang) -> Claim | No
         head = "Terse" if terse else "Writes at length"
         text = (f"{head}: median message {m} characters (middle half {a}–{b}); "
                 f"the team's median is {t}")
-    typical = sorted(own, key=lambda v: (abs(len(v.text) - med), v.msg.ts or 0, v.msg.uid))
+    typical = sorted(own, key=lambda v: (abs(len(v.text) - med), v.msg.ts is None, v.msg.ts or 0, v.msg.uid))
     picks = sorted(_examples(typical[: max(9, len(own) // 10)]), key=lambda v: v.msg.uid)
     return Claim(
         section=EXPRESSION,
