@@ -15,8 +15,8 @@ Claims and thresholds:
 
 - counterparts — ranked by score = 2·(their answers to p) + 2·(p's answers to them) +
   mentions either way + shared threads; a counterpart needs ≥ `MIN_EXCHANGES` answers or
-  mentions; at most `TOP` are named, and only those also ranked within `TOP` in each half of
-  the record (the subject's messages split in two, the others' cut at the same moment; see
+  mentions; at most `TOP` are named, and only those also ranked within `TOP` in each third of
+  the record (the subject's messages split in three, the others' cut at the same moments; see
   `analyze.stability`) — who is close in one period only is not claimed. Prediction
   `counterpart` {"person": id, "top": TOP}.
 - tone per counterpart — for counterparts with ≥ `TONE_MIN` of the subject's messages
@@ -63,6 +63,7 @@ from colleague.analyze.model import (
     Prediction,
     SectionNote,
 )
+from colleague.analyze.stability import split_half
 from colleague.analyze.text import EMOJI, keyed_search, shorten, strip_noise
 from colleague.analyze.threads import seconds_between, shared
 
@@ -347,18 +348,20 @@ def _tallies(data: PersonData, s: Structure) -> dict[int, Tally]:
 
 
 def _stable_counterparts(data: PersonData, s: Structure) -> set[int] | None:
-    """Counterparts ranked within `TOP` (by the same score) in both halves of the subject's
-    record — their messages split in two, the others' messages at the same moment. None when
-    the messages carry no times to cut the context by."""
-    own = data.own
-    cut = len(own) // 2
-    if cut == 0 or own[cut].ts is None:
+    """Counterparts ranked within `TOP` (by the same score) in every third of the subject's
+    record (`stability.split_half`: their messages cut into parts, the others' messages at
+    the same moments) — the most recent third included. None when the messages carry no
+    times to cut the context by."""
+    parts = split_half(data.own)
+    if not all(parts) or any(p[0].ts is None for p in parts):
         return None
-    at = own[cut].ts
-    early = [c for c in data.context if c.ts is not None and c.ts < at]
-    late = [c for c in data.context if c.ts is not None and c.ts >= at]
+    starts = [p[0].ts for p in parts[1:]]
+    ctx: list[list[Msg]] = [[] for _ in parts]
+    for c in data.context:
+        if c.ts is not None:
+            ctx[bisect.bisect_right(starts, c.ts)].append(c)
     out: set[int] | None = None
-    for part_own, part_ctx in ((own[:cut], early), (own[cut:], late)):
+    for part_own, part_ctx in zip(parts, ctx, strict=True):
         t = _tallies(replace(data, own=part_own, context=part_ctx), s)
         ranked = sorted((p for p, x in t.items() if x.exchanges), key=lambda p: (-t[p].score, p))
         out = set(ranked[:TOP]) if out is None else out & set(ranked[:TOP])
@@ -792,7 +795,7 @@ def analyze(data: PersonData, lang: Lang) -> AnalyzerResult:
     tallies = _tallies(data, s)
     claims = _counterpart_claims(data, s, tallies, lang)
     top = [int(c.key.split(":")[1]) for c in claims]
-    # Only counterparts who are among the closest in both halves of the record are claimed
+    # Only counterparts who are among the closest in every third of the record are claimed
     # (a channel's membership turns over); the tone comparison still looks at all of `top`.
     stable = _stable_counterparts(data, s)
     if stable is not None:
