@@ -12,7 +12,9 @@ a habit of one period is not a characteristic, and predictions use the lowest th
   baseline puts in the same hours; no claim when that spans more than `MAX_HOURS` hours.
   Prediction `active_hours {"hours": [...], "min_share": m}`: at least a share `m` of held-out
   messages fall in those hours; `m` is halfway between the team's share in them and theirs
-  in the third where it is lower (at most 95% of that).
+  in the third where it is lower (at most 95% of that) — their share counted both on the
+  set itself and, out of sample, on the set the *other* two thirds choose (the lower
+  counts). No claim when `m` is no more than an even spread over the hours (hours/24).
   Single hours missing between two chosen ones are filled in (a lunch hour does not split
   the day).
 - **Early bird / night owl**: share of messages before 08:00 (05:00-07:59) or late (22:00-03:59)
@@ -23,7 +25,8 @@ a habit of one period is not a characteristic, and predictions use the lowest th
   joined (Mon-Fri when that lies inside the working week; no claim when it is all seven
   days), plus the weekend share against the team's.
   Prediction `active_weekdays {"days": [...], "min_share": m}` (0 = Monday), `m` halfway
-  between the team's share in those days and theirs in the lowest third.
+  between the team's share in those days and theirs in the lowest third (out of sample too,
+  as for hours); no claim when `m` is no more than an even spread (days/7).
 - **Time to reply**: for each of their messages that answers someone else (see `Threads`),
   the delay; claimed with >= 10 such pairs: median and quartiles, compared with how fast the
   others in the same conversations answer one another (same pairing rule, when they have
@@ -316,6 +319,23 @@ def _stable_cover(own: list[Msg], key: Callable[[Msg], int]) -> list[int]:
     return sorted(out)
 
 
+def _heldout_share(own: list[Msg], key: Callable[[Msg], int], fill: bool = False) -> float:
+    """The lowest share, over the thirds, of a third's messages falling in the keys chosen
+    from the *other* two thirds: the set's share measured where it was not picked (picking
+    the busiest hours and counting on the same messages flatters a thin record)."""
+    parts = split_half(own)
+    out = 1.0
+    for i, part in enumerate(parts):
+        keys: set[int] = set()
+        for j, other in enumerate(parts):
+            if j != i:
+                keys |= set(_smallest_cover(Counter(key(m) for m in other), len(other)))
+        if fill:
+            keys = set(_fill_gaps(sorted(keys)))
+        out = min(out, sum(1 for m in part if key(m) in keys) / len(part))
+    return out
+
+
 def _low_share(own: list[Msg], inside: Callable[[Msg], bool]) -> float:
     """The lowest of the thirds' shares of messages for which `inside` holds."""
     return min(sum(1 for m in part if inside(m)) / len(part) for part in split_half(own))
@@ -337,7 +357,7 @@ def _hours_claims(own: list[Msg], team: list[Msg], lang: Lang) -> list[Claim]:
     n, nt = len(own), sum(team_hours.values())
     chosen = _fill_gaps(_stable_cover(own, _hour))
     share = sum(hours[h] for h in chosen) / n
-    low = _low_share(own, lambda m: _hour(m) in chosen)
+    low = min(_low_share(own, lambda m: _hour(m) in chosen), _heldout_share(own, _hour, True))
     team_share = sum(team_hours[h] for h in chosen) / nt if nt else None
     in_hours = [m for m in own if m.ts is not None and m.ts.hour in chosen]
     if lang == "zh":
@@ -350,7 +370,9 @@ def _hours_claims(own: list[Msg], team: list[Msg], lang: Lang) -> list[Claim]:
             text += f"; the team sends {pct(team_share)} of theirs in those hours"
     base = team_share if team_share is not None else 0.5
     claims = []
-    if len(chosen) <= MAX_HOURS:  # busy round the clock across the thirds: no pattern
+    # No claim when busy round the clock across the thirds, or when what the thirds promise
+    # of each other is no more than an even spread over the chosen hours.
+    if len(chosen) <= MAX_HOURS and _bar(base, low) > len(chosen) / 24:
         claims.append(Claim(
             section=SECTION,
             text=text,
@@ -425,7 +447,7 @@ def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim | None:
     if len(chosen) == 7:  # every day across the thirds: no weekly pattern to claim
         return None
     share = sum(days[d] for d in chosen) / n
-    low = _low_share(own, lambda m: _weekday(m) in chosen)
+    low = min(_low_share(own, lambda m: _weekday(m) in chosen), _heldout_share(own, _weekday))
     weekend = (days[5] + days[6]) / n
     tshare = sum(team_days[d] for d in chosen) / nt if nt else None
     tweekend = (team_days[5] + team_days[6]) / nt if nt else None
@@ -441,6 +463,8 @@ def _days_claim(own: list[Msg], team: list[Msg], lang: Lang) -> Claim | None:
         if tweekend is not None:
             text += f" (the team: {pct(tweekend)})"
     base = tshare if tshare is not None else 0.5
+    if _bar(base, low) <= len(chosen) / 7:  # no more than an even spread over those days
+        return None
     in_days = [m for m in own if m.ts is not None and m.ts.weekday() in chosen]
     return Claim(
         section=SECTION,
