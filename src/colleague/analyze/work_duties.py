@@ -7,9 +7,10 @@ Duties come from five signals, each a claim of its own kind (key prefix):
   team. Kept when owned ≥ 1, asked ≥ ASKED_MIN, or named in ≥ NAMED_MIN messages,
   in ≥ STABLE_EACH of each half of their record (`analyze.stability`) and at
   ≥ LIFT_MIN × the baseline rate in the half where they name it less. Prediction
-  term_mentioned when they name it themselves in ≥ PREDICT_EACH messages of each half (a
-  rarer name leaves less than one mention due in a held-out period): "rate" is the lower
-  half's rate, "baseline_rate" the team's.
+  term_mentioned when they name it themselves in ≥ PREDICT_EACH messages of each third (a
+  rarer name leaves less than one mention due in a held-out period, and a name of one
+  period only is not due in the next): "rate" is the lowest third's rate, "baseline_rate"
+  the team's.
 - `scope:<scope>` — conventional-commit scopes in their git subjects (`feat(过滤器): …`),
   ≥ SCOPE_MIN commits and ≥ 5% of their commits, in each half of
   their commits too (≥ PREDICT_EACH each). Prediction term_mentioned, the lower half's share.
@@ -23,8 +24,8 @@ Stack (`stack:<name>`): terms from the STACK lexicon named in ≥ STACK_MIN of t
 either distinctive (≥ LIFT_MIN × the baseline rate, smoothed) or frequent (≥ 5% of their
 messages), in each half of their record (≥ STABLE_EACH each; the lift and the 5% measured
 on the half where it is lower, which must still exceed the team's rate). Prediction
-term_mentioned {"terms", "min_count": 1, "rate": the lower half's share of their messages,
-"baseline_rate": the team's} when named in ≥ PREDICT_EACH messages of each half.
+term_mentioned {"terms", "min_count": 1, "rate": the lowest third's share of their messages,
+"baseline_rate": the team's} when named in ≥ PREDICT_EACH messages of each third.
 """
 
 from __future__ import annotations
@@ -143,6 +144,7 @@ def _system_claims(data: PersonData, preps: list[Prep], addr: dict[int, str], la
     asked = _asked(data, addr)
     n_own, n_base = len(preps), len(data.baseline)
     halves = Halves.of([p.msg.uid for p in preps], 2)
+    thirds = Halves.of([p.msg.uid for p in preps])  # predictions: stability.PARTS
     claims = []
     for name in sorted(set(own) | set(owned) | set(asked)):
         named = own.get(name, [])
@@ -172,7 +174,8 @@ def _system_claims(data: PersonData, preps: list[Prep], addr: dict[int, str], la
             o[:2] + spread(q, 2) + [said(m, sp) for m, sp in spread(named, 2)]
         )
         pred = None
-        if len(named) >= NAMED_MIN and low > brate and halves.in_both((m.uid for m, _ in named), PREDICT_EACH):
+        if len(named) >= NAMED_MIN and low > brate and thirds.in_both((m.uid for m, _ in named), PREDICT_EACH):
+            low = min(low, thirds.low_rate(m.uid for m, _ in named))
             pred = Prediction("term_mentioned", {"terms": [name], "min_count": 1,
                                                  "rate": round(low, 4), "baseline_rate": round(brate, 4)})
         weight = 5.0 * len(o) + 2.0 * len(q) + len(named) * min(lift, 5.0)
@@ -306,6 +309,7 @@ def stack(data: PersonData, preps: list[Prep], lang: Lang) -> tuple[list[Claim],
     base = _stack_counts(data.baseline)
     n_own, n_base = len(preps), len(data.baseline)
     halves = Halves.of([p.msg.uid for p in preps], 2)
+    thirds = Halves.of([p.msg.uid for p in preps])  # predictions: stability.PARTS
     claims = []
     for name in sorted(own):
         hits = own[name]
@@ -324,7 +328,8 @@ def stack(data: PersonData, preps: list[Prep], lang: Lang) -> tuple[list[Claim],
                    f"{name}: named in {len(hits)} of their messages ({pct(rate)}; team {pct(brate)})")
         ev = [said(m, sp) for m, sp, _ in spread(hits, 3)]
         pred = None
-        if halves.in_both((m.uid for m, _, _ in hits), PREDICT_EACH):
+        if thirds.in_both((m.uid for m, _, _ in hits), PREDICT_EACH):
+            low = min(low, thirds.low_rate(m.uid for m, _, _ in hits))
             pred = Prediction("term_mentioned", {"terms": sorted(forms), "min_count": 1,
                                                  "rate": round(low, 4), "baseline_rate": round(brate, 4)})
         claims.append(Claim("work.stack", text, ev, pred, len(hits) * min(lift, 5.0), f"stack:{name}"))
