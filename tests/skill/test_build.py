@@ -141,3 +141,22 @@ def test_sample_of_a_prolific_person(demo: Path) -> None:
     assert [m.uid for m in part.own] == [full.own[(i * len(full.own)) // 100].uid for i in range(100)]
     assert len(part.context) < len(full.context)
     assert {m.uid for m in part.context} <= {m.uid for m in full.context}
+
+
+def test_excerpt_never_starts_inside_a_stand_in() -> None:
+    """Found on the Komodo Discord: a cited span 50 characters after "Colleague A" put the
+    window's start right after the stand-in; moving it back to a word edge stopped at the
+    space inside "Colleague A", and the excerpt began "A that made …" — which quotes nothing
+    in the stored text (verify counted a fabrication)."""
+    from colleague.skill.evidence import _window
+    from colleague.skill.verify import quotes
+
+    stored = ("it was due to the work of Luke that made claiming rewards from ledger possible. "
+              "The fact that @PTYX decided to steal our idea is low.")
+    full = ("it was due to the work of Colleague A that made claiming rewards from ledger "
+            "possible. The fact that @Colleague B decided to steal our idea is low.")
+    excerpt = _window(full, "The fact that @Colleague B decided to steal our idea is low.")
+    assert excerpt.startswith("Colleague A that made")
+    assert quotes(stored, excerpt)
+    for cut in range(len(full)):  # wherever the span starts, the excerpt quotes the text
+        assert quotes(stored, _window(full, full[cut:cut + 20].strip() or None))

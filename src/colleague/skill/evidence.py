@@ -68,15 +68,16 @@ def _window(full: str, piece: str | None) -> str:
     else:
         start = max(0, pos - CONTEXT)
         end = min(len(full), pos + len(piece or "") + CONTEXT, start + EXCERPT_MAX)
-    # Widen to whole marker tokens so no excerpt ends in half a pseudonym.
+    # Cut only between words: a fragment like "IPython." taken out of "IPython.FakeModule"
+    # could read as somebody's handle on its own.
+    start, end = _word_edge(full, start, -1), _word_edge(full, end, +1)
+    # Then widen to whole marker tokens, so no excerpt starts or ends in half a pseudonym
+    # (the word edge of "Colleague A" is the space inside it).
     for m in _MARKERS.finditer(full):
         if m.start() < start < m.end():
             start = m.start()
         if m.start() < end < m.end():
             end = m.end()
-    # Cut only between words: a fragment like "IPython." taken out of "IPython.FakeModule"
-    # could read as somebody's handle on its own.
-    start, end = _word_edge(full, start, -1), _word_edge(full, end, +1)
     return full[start:end].strip()
 
 
