@@ -290,7 +290,7 @@ def _fit(feats: np.ndarray, true: np.ndarray, bias: bool = True
         p /= p.sum(axis=1, keepdims=True)
         mean = np.einsum("ip,ipd->id", p, feats)
         grad_w = (feats[at, true] - mean).sum(axis=0) / n
-        second = np.einsum("ip,ipd,ipe->de", p, feats, feats, optimize=True)
+        second = _second_moment(p, feats)
         hess = np.zeros((d + nb, d + nb))
         hess[:d, :d] = -(second - mean.T @ mean) / n
         grad = grad_w
@@ -318,6 +318,17 @@ def _fit(feats: np.ndarray, true: np.ndarray, bias: bool = True
             break
     w, b = split(theta)
     return w, b, cur
+
+
+def _second_moment(p: np.ndarray, feats: np.ndarray, chunk: int = 2000) -> np.ndarray:
+    """Σ_i Σ_p p[i,p] · feats[i,p] ⊗ feats[i,p], a chunk of items at a time (in one einsum
+    the items × people × groups × groups intermediate reaches gigabytes)."""
+    d = feats.shape[2]
+    out = np.zeros((d, d))
+    for a in range(0, len(p), chunk):
+        f = feats[a:a + chunk]
+        out += np.einsum("ipd,ipe->de", f * p[a:a + chunk, :, None], f)
+    return out
 
 
 def _vote(scores: dict[str, np.ndarray], single: dict[str, float], bias: np.ndarray
