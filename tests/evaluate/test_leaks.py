@@ -78,3 +78,23 @@ def test_without_known_names_only_secrets_and_pii_count() -> None:
     assert scan_text("Li Qiang owns it") == []
     assert [d.category for d in scan_text("token ghp_abcdefghijklmnopqrstuvwxyz0123456789")] \
         == ["secret"]
+
+
+def test_structure_is_not_content(tmp_path: Path) -> None:
+    """Speakers called "date" and "E23" (both on the Taiwan conference IRC): the JSON key
+    "date", the evidence id "E23", the citation [E23] and SKILL.md's front-matter keys are the
+    Skill's structure, not a name leak — but the same words in what the Skill says are."""
+    p = pseudonyms()
+    p.known.add(7, name="date")
+    p.known.add(8, name="E23")
+    p.known.add(9, name="description")
+    ev = json.dumps({"date": "2013-07-20T10:57:00+08:00", "excerpt": "ledger is mine",
+                     "id": "E23", "kind": "message", "role": "said", "where": "general"})
+    folder = plant(tmp_path / "wang-fang", evidence_jsonl=ev + "\n",
+                   work_md="# Work\n\n- Owns the ledger [E23]\n")
+    assert scan_folder(folder, pseudonyms=p, subject=SUBJECT) == []
+    leaky = json.dumps({"date": None, "excerpt": "ask E23 about it", "id": "E1"})
+    folder = plant(tmp_path / "again", evidence_jsonl=leaky + "\n",
+                   work_md="# Work\n\n- Owns the ledger with Li Qiang [E23]\n")
+    assert [(x.file, x.line) for x in scan_folder(folder, pseudonyms=p, subject=SUBJECT)] == [
+        ("evidence.jsonl", 1), ("work.md", 3)]

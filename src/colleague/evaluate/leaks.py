@@ -12,12 +12,19 @@ uses — after the scrub. Whatever it still finds is a leak, except:
   the store did not merge with them may go by the same name, e.g. a Discord user who renamed
   themselves); their contact data still counts.
 
+Only what the Skill *says* is scanned, not its structure: citation markers ([E12]), the keys
+of SKILL.md's front matter and of the JSON files, and the JSON values that are ids, dates or
+enumerations (`STRUCTURAL`) are left out — a chat with speakers called "date" or "E23" (seen
+on the Taiwan conference IRC) must not turn every evidence line into a "name leak".
+
 A leak is reported by file, line and type only — never with the value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,6 +67,50 @@ def scan_text(text: str, *, pseudonyms: Pseudonymizer | None = None, subject: in
     return found
 
 
+# JSON values that are structure, not text: evidence ids and refs, kinds, roles, dates, …
+STRUCTURAL = frozenset({"id", "ref", "kind", "role", "date", "platform", "language", "subject",
+                        "version", "name", "skill_version", "consent", "generator"})
+_CITATION = re.compile(r"\[E\d+\]")
+_FRONT_KEY = re.compile(r"^\s*[A-Za-z][\w-]*:")
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with the spans replaced by spaces (positions kept)."""
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+def _content(name: str, text: str) -> Iterator[tuple[int, str]]:
+    """(line number, the line's content with its structure blanked out) for one file."""
+    lines = text.split("\n")
+    if name.endswith((".json", ".jsonl")):
+        for n, line in enumerate(lines, 1):
+            key, keep = None, []
+            for m in _JSON_STRING.finditer(line):
+                if line[m.end():].lstrip().startswith(":"):
+                    key = json.loads(m.group(0))
+                    continue
+                if key not in STRUCTURAL:
+                    keep.append(json.loads(m.group(0)))
+                key = None
+            if keep:
+                yield n, "\n".join(keep)
+        return
+    front = bool(lines) and lines[0].strip() == "---"
+    for n, line in enumerate(lines, 1):
+        spans = [m.span() for m in _CITATION.finditer(line)]
+        if front:
+            if n > 1 and line.strip() == "---":
+                front = False
+                continue
+            if m := _FRONT_KEY.match(line):
+                spans.append(m.span())
+        yield n, _blank(line, spans)
+
+
 def scan_folder(folder: Path, *, pseudonyms: Pseudonymizer | None = None,
                 subject: int | None = None, keep_subject: bool = True,
                 subject_names: Iterable[str] = (),
@@ -71,7 +122,7 @@ def scan_folder(folder: Path, *, pseudonyms: Pseudonymizer | None = None,
         path = folder / name
         if not path.is_file():
             continue
-        for n, line in enumerate(path.read_text(encoding="utf-8").split("\n"), 1):
+        for n, line in _content(name, path.read_text(encoding="utf-8")):
             for d in scan_text(line, pseudonyms=pseudonyms, subject=subject,
                                keep_subject=keep_subject, subject_names=names):
                 leaks.append(Leak(name, n, d.type, d.category))
