@@ -133,3 +133,16 @@ def test_fluid_irc_full() -> None:
 
 def test_shared_data_is_where_conftest_says() -> None:
     assert Path(shared_path("data")).is_dir()
+
+
+def test_handles_that_are_ordinary_words_are_not_names() -> None:
+    """The Taiwan conference IRC has speakers called "read", "what" and "date": taken as
+    names they would turn every such word, in every message and in the Skill's own template,
+    into a pseudonym (and a "leak"). A real name that is also a word stays a name."""
+    from colleague.privacy.names import KnownNames
+
+    known = KnownNames()
+    for pid, handle in enumerate(("read", "what", "date", "tonyq", "Will"), 1):
+        known.add(pid, handle=handle)
+    found = [d.key for d in known.find("what date? read the doc, ask tonyq or Will")]
+    assert found == ["tonyq", "Will"]

@@ -25,6 +25,16 @@ a an and are admin all any bot ci dev root test user users guest system null non
 the this that team bug fix new old yes no ok it is in on of to be me we us you he she they them
 github gitlab jenkins travis bot bots web www mail email info support help master main server
 anonymous everyone here channel git svn build deploy release review
+what when where which who why how read write date time day today now then there their our
+your his her its about after again also back because been before being but can could did
+does doing done down each even first for from get got good great had has have just know
+last like look make more most much must need next not off one only other out over please
+right said same see should some such sure take than thanks thank then these thing think
+those through too under until very want was way well were while with would yeah yes yet
+wait work works done fine nice cool hello hi hey sorry maybe still really already never
+always every many few less lol haha wow test tests code data file files line link list
+name note page post query start stop step update upgrade issue issues merge patch commit
+push pull branch tag version api app cli doc docs home log logs run set show use used
 """
 _COMMON = frozenset(_COMMON_WORDS.split())
 
