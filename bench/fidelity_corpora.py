@@ -337,6 +337,13 @@ CORPORA: dict[str, Callable[[Path], tuple[list[Path], list[str]]]] = {
 }
 
 
+# Accounts the data's SOURCE.txt documents as one person (renamed accounts with no shared
+# e-mail to merge them by), merged as a team lead would: `colleague people merge KEEP OTHER`.
+MERGES: dict[str, list[tuple[str, str]]] = {
+    "dataease": [("junjun", "junjie"), ("wisonic", "wisonic-s")],
+}
+
+
 # -- building ---------------------------------------------------------------------------------
 
 
@@ -359,6 +366,12 @@ def build(name: str, out: Path) -> Path:
     if proc.returncode != 0:
         sys.exit(f"{name}: ingest failed ({proc.returncode}):\n{proc.stderr[-2000:]}")
     res = json.loads(proc.stdout)
+    for keep, other in MERGES.get(name, []):
+        merged = subprocess.run(
+            [sys.executable, "-m", "colleague", "people", "merge", "--home", str(home), keep,
+             other], capture_output=True, text=True)
+        if merged.returncode != 0:
+            sys.exit(f"{name}: merging {other} into {keep} failed:\n{merged.stderr[-2000:]}")
     added = sum(s["added"] for s in res["sources"])
     print(f"{name}: ingested {added:,} messages in {time.perf_counter() - started:.0f} s",
           file=sys.stderr)
