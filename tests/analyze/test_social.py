@@ -147,3 +147,26 @@ def test_fluid_irc_most_active(run: Runner, home: Path) -> None:
     assert lat.prediction.params["hi_s"] < 3600  # IRC answers come within the hour
     own = {m.uid for m in data.own}
     assert all(e.uid in own for c in res2.claims for e in c.evidence if e.role == "said")
+
+
+def _untimed_exchanges(partners: list[int]) -> PersonData:
+    """Untimed chat (an IRC log without dates): the subject answers partners[i] in turn."""
+    own, ctx = [], []
+    for i, p in enumerate(partners):
+        q = Msg(2 * i + 1, None, "anyone around to look at the build?", p, 1, "c", "irc")
+        ctx.append(q)
+        own.append(Msg(2 * i + 2, None, f"yes, looking at it now ({i})", 1, 1, "c", "irc",
+                       reply_to=q.uid))
+    names = {1: "me", **{p: f"p{p}" for p in set(partners)}}
+    return PersonData(1, "me", ("me",), own, ctx, [], [], names)
+
+
+def test_untimed_counterparts_must_hold_in_every_third() -> None:
+    """Untimed records cannot cut the others' messages by time; each third is then ranked by
+    whom the subject answers. Someone answered in one third only is not claimed; someone
+    answered throughout is."""
+    steady = [2, 3] * 30  # 2 and 3 throughout: 60 answers
+    early = [9] * 15  # 9 only at the start (more answers than either in that third)
+    data = _untimed_exchanges(early + steady[:20] + steady[20:])
+    claimed = {c.prediction.params["person"] for c in _claims(data, "en", "counterpart:")}
+    assert claimed == {2, 3}

@@ -350,16 +350,18 @@ def _tallies(data: PersonData, s: Structure) -> dict[int, Tally]:
 def _stable_counterparts(data: PersonData, s: Structure) -> set[int] | None:
     """Counterparts ranked within `TOP` (by the same score) in every third of the subject's
     record (`stability.split_half`: their messages cut into parts, the others' messages at
-    the same moments) — the most recent third included. None when the messages carry no
-    times to cut the context by."""
+    the same moments) — the most recent third included. Where a part starts untimed (IRC logs
+    without dates, file order) the others' messages cannot be cut, and each third ranks by
+    the subject's own side alone (whom they answer and mention). None for an empty record."""
     parts = split_half(data.own)
-    if not all(parts) or any(p[0].ts is None for p in parts):
+    if not all(parts):
         return None
-    starts = [p[0].ts for p in parts[1:]]
     ctx: list[list[Msg]] = [[] for _ in parts]
-    for c in data.context:
-        if c.ts is not None:
-            ctx[bisect.bisect_right(starts, c.ts)].append(c)
+    if all(p[0].ts is not None for p in parts):
+        starts = [p[0].ts for p in parts[1:]]
+        for c in data.context:
+            if c.ts is not None:
+                ctx[bisect.bisect_right(starts, c.ts)].append(c)
     out: set[int] | None = None
     for part_own, part_ctx in zip(parts, ctx, strict=True):
         t = _tallies(replace(data, own=part_own, context=part_ctx), s)
