@@ -21,7 +21,8 @@ from colleague.workspace import Workspace
 F = TypeVar("F", bound=Callable[..., Any])
 
 out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+# Errors are not wrapped: one message per line, whatever the width (logs, scripts, tests).
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def _remember_home(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
