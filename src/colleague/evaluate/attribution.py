@@ -43,7 +43,8 @@ people in id order, messages in the order given.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,17 +149,19 @@ class _Rows:
         return out
 
 
-def _encode(lists: Sequence[Sequence[str]], vocab: dict[str, int]) -> _Rows:
-    """Feature lists → sparse rows over `vocab` (unknown features dropped)."""
+def _encode(lists: Iterable[Sequence[str]], vocab: dict[str, int]) -> _Rows:
+    """Feature lists → sparse rows over `vocab` (unknown features dropped). `lists` may be a
+    generator: one message's features exist at a time, and ids go to a compact array (a
+    Python list of 65 M ints took gigabytes on the Fluid logs)."""
     get = vocab.get
-    lens = np.zeros(len(lists) + 1, dtype=np.int64)
-    flat: list[int] = []
-    for i, fs in enumerate(lists):
-        ids = [j for j in map(get, fs) if j is not None]
-        flat += ids
-        lens[i + 1] = len(ids)
-    cols = np.array(flat, dtype=np.int64)
-    return _Rows(np.cumsum(lens), cols, np.ones(len(cols)))
+    lens = array("q", [0])
+    flat = array("q")
+    for fs in lists:
+        before = len(flat)
+        flat.extend(j for j in map(get, fs) if j is not None)
+        lens.append(len(flat) - before)
+    cols = np.frombuffer(flat, dtype=np.int64).copy() if flat else np.zeros(0, dtype=np.int64)
+    return _Rows(np.cumsum(np.frombuffer(lens, dtype=np.int64)), cols, np.ones(len(cols)))
 
 
 def _vocab(lists: Sequence[Sequence[str]], min_count: int) -> dict[str, int]:
@@ -351,16 +354,16 @@ def _stack(scores: dict[str, np.ndarray], keys: Sequence[str], starts: np.ndarra
 # -- the baseline -------------------------------------------------------------------------------
 
 
-def _baseline_scores(build_texts: Sequence[str], build_owner: np.ndarray, texts: Sequence[str],
+def _baseline_scores(build_texts: Iterable[str], build_owner: np.ndarray, texts: Iterable[str],
                      width: int) -> tuple[np.ndarray, np.ndarray]:
     """Character 2–4-gram TF-IDF: each message's count vector · every person's normalised
     centroid (messages × people: the cosine up to the message's own norm), and those norms."""
-    return _tfidf_scores([baseline_grams(t) for t in build_texts], build_owner,
-                         [baseline_grams(t) for t in texts], width)
+    return _tfidf_scores((baseline_grams(t) for t in build_texts), build_owner,
+                         (baseline_grams(t) for t in texts), width)
 
 
-def _tfidf_scores(build_grams: Sequence[Sequence[str]], build_owner: np.ndarray,
-                  grams: Sequence[Sequence[str]], width: int) -> tuple[np.ndarray, np.ndarray]:
+def _tfidf_scores(build_grams: Iterable[Sequence[str]], build_owner: np.ndarray,
+                  grams: Iterable[Sequence[str]], width: int) -> tuple[np.ndarray, np.ndarray]:
     """TF-IDF (raw counts, smoothed idf over the build messages) of `grams` against every
     person's centroid of L2-normalised build vectors: (messages × people dot products, each
     message's norm — 1 where it has no known gram)."""
@@ -405,19 +408,21 @@ def _centroid_terms(build: Sequence[dict[str, list]], build_owner: np.ndarray,
     """The `_CENTROIDS` terms of messages `feats` from the profiles of `build` (feature dicts
     carrying "_text" and "words"); `char_scores` reuses an already computed character run."""
     dots, norms = char_scores or _baseline_scores(
-        [f["_text"][0] for f in build], build_owner, [f["_text"][0] for f in feats], width)
-    wdots, wnorms = _tfidf_scores([f.get("words", ()) for f in build], build_owner,
-                                  [f.get("words", ()) for f in feats], width)
+        (f["_text"][0] for f in build), build_owner, (f["_text"][0] for f in feats), width)
+    wdots, wnorms = _tfidf_scores((f.get("words", ()) for f in build), build_owner,
+                                  (f.get("words", ()) for f in feats), width)
     return {_CHAR_COS: dots / norms[:, None], _WORD_COS: wdots / wnorms[:, None]}
 
 
-def _encode_growing(lists: Sequence[Sequence[str]], put: object, vocab: dict[str, int]) -> _Rows:
-    lens = np.zeros(len(lists) + 1, dtype=np.int64)
-    flat: list[int] = []
-    for i, fs in enumerate(lists):
-        flat += [put(f, len(vocab)) for f in fs]  # type: ignore[operator]
-        lens[i + 1] = len(fs)
-    return _Rows(np.cumsum(lens), np.array(flat, dtype=np.int64), np.ones(len(flat)))
+def _encode_growing(lists: Iterable[Sequence[str]], put: object, vocab: dict[str, int]) -> _Rows:
+    """Like `_encode`, adding unseen features to `vocab` (`put` is its `setdefault`)."""
+    lens = array("q", [0])
+    flat = array("q")
+    for fs in lists:
+        flat.extend(put(f, len(vocab)) for f in fs)  # type: ignore[operator]
+        lens.append(len(fs))
+    cols = np.frombuffer(flat, dtype=np.int64).copy() if flat else np.zeros(0, dtype=np.int64)
+    return _Rows(np.cumsum(np.frombuffer(lens, dtype=np.int64)), cols, np.ones(len(cols)))
 
 
 # -- accuracy -----------------------------------------------------------------------------------
