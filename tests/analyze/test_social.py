@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from colleague.analyze import social
+from colleague.analyze import rhythm, social
 from colleague.analyze.model import Msg, PersonData
 from colleague.store import connect
 from colleague.store.person_data import load_person
@@ -170,3 +170,23 @@ def test_untimed_counterparts_must_hold_in_every_third() -> None:
     data = _untimed_exchanges(early + steady[:20] + steady[20:])
     claimed = {c.prediction.params["person"] for c in _claims(data, "en", "counterpart:")}
     assert claimed == {2, 3}
+
+
+def test_commits_are_not_conversation_turns() -> None:
+    """Consecutive commits in a repository do not answer each other (on the DataEase and
+    ipython histories they made "people they deal with most" and "answers in 27 minutes"
+    claims); the same exchange as chat does."""
+    t0 = datetime(2024, 1, 1, 9, tzinfo=UTC)
+    own, ctx = [], []
+    for i in range(60):
+        t = t0 + timedelta(hours=i)
+        ctx.append(Msg(2 * i + 1, t, f"feat(图表): 明细表显示图片 {i}", 2, 1, "repo", "git"))
+        own.append(Msg(2 * i + 2, t + timedelta(minutes=5), f"fix(数据源): 展示表备注 {i}", 1, 1,
+                       "repo", "git"))
+    git = PersonData(1, "me", ("me",), own, ctx, [], [], {1: "me", 2: "other"})
+    keys = [c.key for c in social.analyze(git, "zh").claims + rhythm.analyze(git, "zh").claims]
+    assert not any(k.startswith(("counterpart:", "latency")) for k in keys)
+    chat = replace(git, own=[replace(m, platform="slack") for m in own],
+                   context=[replace(m, platform="slack") for m in ctx])
+    keys = [c.key for c in social.analyze(chat, "zh").claims + rhythm.analyze(chat, "zh").claims]
+    assert "counterpart:2" in keys and "latency" in keys

@@ -58,7 +58,7 @@ from colleague.analyze.model import (
     SectionNote,
 )
 from colleague.analyze.stability import split_half
-from colleague.analyze.threads import seconds_between, shared
+from colleague.analyze.threads import is_turn, seconds_between, shared
 
 SECTION = "persona.rhythm"
 MIN_MESSAGES = 20  # timestamped messages needed before saying anything about rhythm
@@ -142,7 +142,7 @@ class Threads:
             return None  # a thread's root starts something; it answers nothing
         explicit = m.reply_to is not None and m.reply_to != m.thread
         parent = self.by_uid.get(m.reply_to) if explicit and m.reply_to is not None else None
-        cand = parent if explicit else self.previous(m)
+        cand = parent if explicit else (self.previous(m) if is_turn(m) else None)
         if cand is None or cand.ts is None or cand.author == m.author or cand.author is None:
             return None
         delay = seconds_between(cand, m)
@@ -160,7 +160,7 @@ class Threads:
             return True
         if m.reply_to is not None and m.reply_to in self.own_uids:
             return True
-        prev = self.previous(m)
+        prev = self.previous(m) if is_turn(m) else None
         return prev is not None and prev.author == self.subject
 
 

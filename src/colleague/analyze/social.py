@@ -65,7 +65,7 @@ from colleague.analyze.model import (
 )
 from colleague.analyze.stability import split_half
 from colleague.analyze.text import EMOJI, keyed_search, shorten, strip_noise
-from colleague.analyze.threads import seconds_between, shared
+from colleague.analyze.threads import is_turn, seconds_between, shared
 
 SECTION = "persona.interpersonal"
 
@@ -159,7 +159,7 @@ def _find_parent(m: Msg, prev: Msg | None, by_uid: dict[int, Msg]) -> tuple[Msg 
     if explicit is not None and (m.reply_to != m.thread or m.platform == "email"):
         return explicit, True
     in_thread = m.thread is not None and m.thread != m.uid  # stream_key(m)[1] != 0
-    if prev is not None:
+    if prev is not None and is_turn(m) and is_turn(prev):
         gap = _secs(prev, m)
         if gap is not None and 0 <= gap <= (THREAD_WINDOW_S if in_thread else WINDOW_S):
             return prev, prev is explicit

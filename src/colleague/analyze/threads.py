@@ -42,6 +42,16 @@ def shared(data: PersonData, name: str, build: Callable[[PersonData], T]) -> T:
     return value
 
 
+# Platforms whose messages are not turns of a conversation: a commit does not answer the
+# commit before it, however close in time (explicit replies still count).
+NOT_TURNS = frozenset({"git"})
+
+
+def is_turn(m: Msg) -> bool:
+    """Whether `m` may implicitly answer the message before it in its stream."""
+    return m.platform not in NOT_TURNS
+
+
 def seconds_between(a: Msg, b: Msg) -> float | None:
     """`(b.ts - a.ts).total_seconds()`, from the epochs (None when either has no time).
 
