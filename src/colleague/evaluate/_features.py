@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 import re
+from sys import intern
 
 from colleague.analyze.model import Msg
 from colleague.analyze.text import EMOJI, tokens
@@ -86,9 +87,11 @@ def message_features(m: Msg, authors: dict[int, int | None],
     conversation and `parent` the writer of the message it replies to, when known."""
     text = m.text[:MAX_CHARS]
     toks = tokens(text)
-    words = toks + [f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)]
+    # Interned: the same few hundred thousand grams recur across every message, and one
+    # shared string per gram instead of one per occurrence saves gigabytes on large teams.
+    words = [*map(intern, toks), *(intern(f"{a} {b}") for a, b in zip(toks, toks[1:], strict=False))]
     padded = f" {text.strip()} "
-    chars = [padded[i : i + 3] for i in range(len(padded) - 2)]
+    chars = [intern(padded[i : i + 3]) for i in range(len(padded) - 2)]
     feats: dict[str, list[str]] = {
         "words": words,
         "chars": chars,
