@@ -118,7 +118,7 @@ def test_centroid_terms_are_cosines() -> None:
     0 for a message sharing nothing with it, whatever the message's length."""
     import numpy as np
 
-    from colleague.evaluate.attribution import _tfidf_scores
+    from colleague.evaluate._tfidf import tfidf_scores as _tfidf_scores
 
     build = [["deploy", "the", "cluster"], ["lunch", "anyone", "?"]]
     owner = np.array([0, 1])

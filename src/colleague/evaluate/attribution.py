@@ -43,14 +43,15 @@ people in id order, messages in the order given.
 
 from __future__ import annotations
 
-from array import array
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from colleague.analyze.model import Msg, PersonData
-from colleague.evaluate._features import GROUPS, baseline_grams, message_features
+from colleague.evaluate._features import GROUPS, message_features
+from colleague.evaluate._sparse import Rows, encode
+from colleague.evaluate._tfidf import baseline_scores, tfidf_scores
 from colleague.evaluate.split import MsgContext
 
 BATCH_SIZES: tuple[int, ...] = (1, 5, 20)
@@ -86,7 +87,6 @@ _CHAR_COS = "char_cosine"
 _WORD_COS = "word_cosine"
 _CENTROIDS = (_CHAR_COS, _WORD_COS)
 _VOTE_FLOOR = float(np.log(1e-3))
-_CHUNK = 200_000  # stored features scored at once (bounds the nnz × people buffer)
 
 
 @dataclass
@@ -105,65 +105,6 @@ class AttributionResult:
     recency: float = 0.0  # the chosen recency half-life (share of the build part; 0: none)
 
 
-# -- sparse rows --------------------------------------------------------------------------------
-
-
-@dataclass
-class _Rows:
-    """Messages as sparse rows (CSR): row i holds `cols[ptr[i]:ptr[i+1]]` (repeats count)."""
-
-    ptr: np.ndarray  # int64, len rows + 1
-    cols: np.ndarray  # int64 feature ids
-    vals: np.ndarray  # float64 counts
-
-    @property
-    def n(self) -> int:
-        return len(self.ptr) - 1
-
-    def row_of(self) -> np.ndarray:
-        return np.repeat(np.arange(self.n), np.diff(self.ptr))
-
-    def take(self, rows: np.ndarray) -> _Rows:
-        starts, ends = self.ptr[rows], self.ptr[rows + 1]
-        lens = ends - starts
-        ptr = np.concatenate(([0], np.cumsum(lens)))
-        idx = np.repeat(starts - ptr[:-1], lens) + np.arange(ptr[-1])
-        return _Rows(ptr, self.cols[idx], self.vals[idx])
-
-    def dot(self, table: np.ndarray) -> np.ndarray:
-        """rows × table (features × people) → rows × people."""
-        out = np.zeros((self.n, table.shape[1]))
-        start = 0
-        while start < self.n:
-            end = int(np.searchsorted(self.ptr, self.ptr[start] + _CHUNK, side="right")) - 1
-            end = min(max(end, start + 1), self.n)
-            a, b = self.ptr[start], self.ptr[end]
-            prod = table[self.cols[a:b]]
-            prod *= self.vals[a:b, None].astype(table.dtype)
-            lens = np.diff(self.ptr[start : end + 1])
-            full = np.flatnonzero(lens) + start
-            if len(full):
-                # Row sums segment by segment (exact enough in float32, unlike a running sum).
-                out[full] = np.add.reduceat(prod, self.ptr[full] - a, axis=0)
-            start = end
-        return out
-
-
-def _encode(lists: Iterable[Sequence[str]], vocab: dict[str, int]) -> _Rows:
-    """Feature lists → sparse rows over `vocab` (unknown features dropped). `lists` may be a
-    generator: one message's features exist at a time, and ids go to a compact array (a
-    Python list of 65 M ints took gigabytes on the Fluid logs)."""
-    get = vocab.get
-    lens = array("q", [0])
-    flat = array("q")
-    for fs in lists:
-        before = len(flat)
-        flat.extend(j for j in map(get, fs) if j is not None)
-        lens.append(len(flat) - before)
-    cols = np.frombuffer(flat, dtype=np.int64).copy() if flat else np.zeros(0, dtype=np.int64)
-    return _Rows(np.cumsum(np.frombuffer(lens, dtype=np.int64)), cols, np.ones(len(cols)))
-
-
 def _vocab(lists: Sequence[Sequence[str]], min_count: int) -> dict[str, int]:
     """Features seen at least `min_count` times, numbered in order of first appearance."""
     counts: dict[str, int] = {}
@@ -176,7 +117,7 @@ def _vocab(lists: Sequence[Sequence[str]], min_count: int) -> dict[str, int]:
 # -- the profile model --------------------------------------------------------------------------
 
 
-def _nb_table(rows: _Rows, owner: np.ndarray, weight: np.ndarray, width: int, vocab: int,
+def _nb_table(rows: Rows, owner: np.ndarray, weight: np.ndarray, width: int, vocab: int,
               mu: float) -> np.ndarray:
     """features × people: log P(f | p) = log((c_pf + mu·q_f) / (N_p + mu)), where c counts
     person p's (recency-weighted) uses of f and q is the team's distribution, add-½ smoothed."""
@@ -192,14 +133,14 @@ def _nb_table(rows: _Rows, owner: np.ndarray, weight: np.ndarray, width: int, vo
 class _Model:
     """One naive Bayes table per feature group plus the prior, from the given messages."""
 
-    def __init__(self, feats: dict[str, _Rows], sizes: dict[str, int], owner: np.ndarray,
+    def __init__(self, feats: dict[str, Rows], sizes: dict[str, int], owner: np.ndarray,
                  weight: np.ndarray, width: int) -> None:
         self.tables = {g: _nb_table(feats[g], owner, weight, width, sizes[g], MU[g])
                        for g in GROUPS if sizes[g]}
         n = np.bincount(owner, minlength=width).astype(float)
         self.prior = np.log((n + 1) / (n.sum() + width))
 
-    def scores(self, feats: dict[str, _Rows]) -> dict[str, np.ndarray]:
+    def scores(self, feats: dict[str, Rows]) -> dict[str, np.ndarray]:
         """group → rows × people log-likelihoods (the prior: the same row for every message)."""
         out = {g: feats[g].dot(t) for g, t in self.tables.items()}
         n = next(iter(feats.values())).n
@@ -351,54 +292,7 @@ def _stack(scores: dict[str, np.ndarray], keys: Sequence[str], starts: np.ndarra
     return np.stack([_batch_sums(scores[g], starts, k) for g in keys], axis=2)
 
 
-# -- the baseline -------------------------------------------------------------------------------
-
-
-def _baseline_scores(build_texts: Iterable[str], build_owner: np.ndarray, texts: Iterable[str],
-                     width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Character 2–4-gram TF-IDF: each message's count vector · every person's normalised
-    centroid (messages × people: the cosine up to the message's own norm), and those norms."""
-    return _tfidf_scores((baseline_grams(t) for t in build_texts), build_owner,
-                         (baseline_grams(t) for t in texts), width)
-
-
-def _tfidf_scores(build_grams: Iterable[Sequence[str]], build_owner: np.ndarray,
-                  grams: Iterable[Sequence[str]], width: int) -> tuple[np.ndarray, np.ndarray]:
-    """TF-IDF (raw counts, smoothed idf over the build messages) of `grams` against every
-    person's centroid of L2-normalised build vectors: (messages × people dot products, each
-    message's norm — 1 where it has no known gram)."""
-    vocab: dict[str, int] = {}
-    put = vocab.setdefault
-    build = _encode_growing(build_grams, put, vocab)
-    # Unique (message, gram) pairs with their counts.
-    size = max(len(vocab), 1)
-    key = build.row_of() * size + build.cols
-    pairs, count = np.unique(key, return_counts=True)
-    row, col = pairs // size, pairs % size
-    df = np.bincount(col, minlength=len(vocab))
-    idf = np.log((1 + build.n) / (1 + df)) + 1.0
-    val = count * idf[col]
-    norm = np.sqrt(np.bincount(row, weights=val * val, minlength=build.n))
-    norm[norm == 0] = 1.0
-    cells, inv = np.unique(col * width + build_owner[row], return_inverse=True)
-    cent = np.bincount(inv, weights=val / norm[row])
-    cnorm = np.sqrt(np.bincount(cells % width, weights=cent * cent, minlength=width))
-    cnorm[cnorm == 0] = 1.0
-    held = _encode(grams, vocab)
-    used = np.unique(held.cols)
-    local = np.full(len(vocab), -1, dtype=np.int64)
-    local[used] = np.arange(len(used))
-    keep = local[cells // width] >= 0
-    table = np.zeros((len(used), width))
-    c, p = cells[keep] // width, cells[keep] % width
-    # idf folded in: a message's score is then the plain sum over its grams.
-    table[local[c], p] = cent[keep] / cnorm[p] * idf[c]
-    out = _Rows(held.ptr, local[held.cols], held.vals).dot(table)
-    hpairs, hcount = np.unique(held.row_of() * size + held.cols, return_counts=True)
-    hidf = idf[hpairs % size]
-    hnorm = np.sqrt(np.bincount(hpairs // size, weights=(hcount * hidf) ** 2, minlength=held.n))
-    hnorm[hnorm == 0] = 1.0
-    return out, hnorm
+# -- the centroid terms -------------------------------------------------------------------------
 
 
 def _centroid_terms(build: Sequence[dict[str, list]], build_owner: np.ndarray,
@@ -407,22 +301,11 @@ def _centroid_terms(build: Sequence[dict[str, list]], build_owner: np.ndarray,
                     ) -> dict[str, np.ndarray]:
     """The `_CENTROIDS` terms of messages `feats` from the profiles of `build` (feature dicts
     carrying "_text" and "words"); `char_scores` reuses an already computed character run."""
-    dots, norms = char_scores or _baseline_scores(
+    dots, norms = char_scores or baseline_scores(
         (f["_text"][0] for f in build), build_owner, (f["_text"][0] for f in feats), width)
-    wdots, wnorms = _tfidf_scores((f.get("words", ()) for f in build), build_owner,
-                                  (f.get("words", ()) for f in feats), width)
+    wdots, wnorms = tfidf_scores((f.get("words", ()) for f in build), build_owner,
+                                 (f.get("words", ()) for f in feats), width)
     return {_CHAR_COS: dots / norms[:, None], _WORD_COS: wdots / wnorms[:, None]}
-
-
-def _encode_growing(lists: Iterable[Sequence[str]], put: object, vocab: dict[str, int]) -> _Rows:
-    """Like `_encode`, adding unseen features to `vocab` (`put` is its `setdefault`)."""
-    lens = array("q", [0])
-    flat = array("q")
-    for fs in lists:
-        flat.extend(put(f, len(vocab)) for f in fs)  # type: ignore[operator]
-        lens.append(len(fs))
-    cols = np.frombuffer(flat, dtype=np.int64).copy() if flat else np.zeros(0, dtype=np.int64)
-    return _Rows(np.cumsum(np.frombuffer(lens, dtype=np.int64)), cols, np.ones(len(cols)))
 
 
 # -- accuracy -----------------------------------------------------------------------------------
@@ -487,8 +370,8 @@ def _features(msgs: Sequence[Msg], authors: dict[int, int | None],
 
 
 def _group_rows(feats: Sequence[dict[str, list[str]]], vocabs: dict[str, dict[str, int]]
-                ) -> dict[str, _Rows]:
-    return {g: _encode([f.get(g, ()) for f in feats], vocabs[g]) for g in GROUPS}
+                ) -> dict[str, Rows]:
+    return {g: encode([f.get(g, ()) for f in feats], vocabs[g]) for g in GROUPS}
 
 
 def _train(feats: Sequence[dict[str, list[str]]], owner: np.ndarray, width: int,
@@ -583,8 +466,8 @@ def attribute(
     h_msgs = [m for ms in held for m in ms]
     h_feats = _features(h_msgs, authors, context)
     scores = {**model.scores(_group_rows(h_feats, vocabs)), **_pair_terms(h_feats, col_of, width)}
-    base = _baseline_scores([m.text for ms in own for m in ms], owner,
-                            [m.text for m in h_msgs], width)
+    base = baseline_scores([m.text for ms in own for m in ms], owner,
+                           [m.text for m in h_msgs], width)
     build_feats = [f for fs in feats for f in fs]
     scores.update(_centroid_terms(build_feats, owner, h_feats, width, base))
     if 1 in weights:
