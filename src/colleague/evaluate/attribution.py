@@ -349,8 +349,9 @@ def _authors(build: dict[int, PersonData], heldout: dict[int, list[Msg]]) -> dic
 
 def _features(msgs: Sequence[Msg], authors: dict[int, int | None],
               context: Mapping[int, MsgContext] | None) -> list[dict[str, list]]:
-    """Each message's feature groups plus, when `context` is given, its raw neighbours under
-    "_prev" and "_addr" (for `_pair_terms`)."""
+    """Each message's feature groups, its text under "_text" (for `_centroid_terms`) and,
+    when `context` is given, its raw neighbours under "_prev" and "_addr" (for
+    `_pair_terms`)."""
     out: list[dict[str, list]] = []
     for m in msgs:
         ctx = context.get(m.uid) if context is not None else None

@@ -31,7 +31,7 @@ from pathlib import Path
 from colleague.privacy._base import Detection
 from colleague.privacy.names import Pseudonymizer
 from colleague.privacy.scrub import detect
-from colleague.skill.verify import STAND_IN
+from colleague.skill.verify import CITATION, STAND_IN
 from colleague.skill.write import CONTENT_FILES
 
 
@@ -70,7 +70,6 @@ def scan_text(text: str, *, pseudonyms: Pseudonymizer | None = None, subject: in
 # JSON values that are structure, not text: evidence ids and refs, kinds, roles, dates, …
 STRUCTURAL = frozenset({"id", "ref", "kind", "role", "date", "platform", "language", "subject",
                         "version", "name", "skill_version", "consent", "generator"})
-_CITATION = re.compile(r"\[E\d+\]")
 _FRONT_KEY = re.compile(r"^\s*[A-Za-z][\w-]*:")
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
@@ -101,7 +100,7 @@ def _content(name: str, text: str) -> Iterator[tuple[int, str]]:
         return
     front = bool(lines) and lines[0].strip() == "---"
     for n, line in enumerate(lines, 1):
-        spans = [m.span() for m in _CITATION.finditer(line)]
+        spans = [m.span() for m in CITATION.finditer(line)]
         if front:
             if n > 1 and line.strip() == "---":
                 front = False

@@ -17,7 +17,7 @@ from colleague.store.ids import parse_id
 
 # What the scrubber writes in place of a name, a personal value or a secret.
 STAND_IN = re.compile(r"\[[A-Za-z_]+(?:#\d+|:[a-z_]+)\]|同事[A-Z]+|Colleague [A-Z]+")
-_CITE = re.compile(r"\[(E\d+)\]")
+CITATION = re.compile(r"\[(E\d+)\]")  # a citation marker in the Skill's Markdown
 
 
 @dataclass
@@ -70,7 +70,7 @@ def verify(folder: Path, db: sqlite3.Connection, person_id: int) -> Verdict:
         if not path.is_file():
             v.problems.append(f"{name} is missing")
             continue
-        for m in _CITE.finditer(path.read_text(encoding="utf-8")):
+        for m in CITATION.finditer(path.read_text(encoding="utf-8")):
             v.citations += 1
             if m.group(1) not in entries:
                 v.fabricated += 1
