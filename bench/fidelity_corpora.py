@@ -173,7 +173,7 @@ def _ipython_inputs(scratch: Path) -> tuple[list[Path], list[str]]:
 
 
 def dataease_records(path: Path) -> Iterator[dict[str, Any]]:
-    """commits.jsonl → `commit_stream` records (the same mapping as tests/realdata.py). Every
+    """commits.jsonl → `commit_stream` records (tests/realdata.py reads them here too). Every
     record is a non-merge commit already. There is no e-mail in the data: authors are `name <>`,
     so the git reader knows them by (case-folded) name. The one 2010-dated commit keeps its date —
     it is what the history says, however odd."""

@@ -16,6 +16,7 @@ from conftest import ROOT, shared_path
 
 sys.path.insert(0, str(ROOT / "bench"))
 from fidelity_corpora import commit_stream  # noqa: E402  (one fast-import builder for tests and bench)
+from fidelity_corpora import dataease_records as _dataease_records  # noqa: E402
 
 GIT_ENV = {
     **os.environ,
@@ -77,18 +78,7 @@ def ipython_records() -> list[dict[str, Any]]:
 
 
 def dataease_records() -> list[dict[str, Any]]:
-    path = shared_path("data", "git-commits-zh-dataease", "commits.jsonl")
-    out = []
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            rec = json.loads(line)
-            subject, _, body = rec["message"].partition("\n")
-            out.append({
-                "sha": rec["sha"], "author_name": rec["author"], "author_email": "",
-                "author_date": rec["author_date"], "committer_date": rec["commit_date"],
-                "subject": rec["subject"], "body": body.strip("\n"),
-            })
-    return out
+    return list(_dataease_records(shared_path("data", "git-commits-zh-dataease", "commits.jsonl")))
 
 
 def enron_to_eml(out: Path, user: str, limit: int | None = None) -> list[dict]:
