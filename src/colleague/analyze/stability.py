@@ -7,8 +7,8 @@ consecutive parts (in the order given — `PersonData.own` is oldest first) and 
 attach a prediction, only when the finding holds in every part, the most recent included; a
 predicted rate is the *lowest* of the parts' rates, so the prediction promises only what every
 period shows. (Thirds held out better than halves for phrases and hours on the real corpora,
-docs/fidelity.md; work.duties names use halves — `parts=2` — as thirds cut too thin a record
-of a name mentioned a handful of times.)
+docs/fidelity.md; work.duties names are claimed on halves — `parts=2` — as thirds cut too
+thin a record of a name mentioned a handful of times, but predict a rate only on thirds.)
 
 Pure helpers, shared by the analyzers (no store, no clock).
 """
