@@ -90,6 +90,20 @@ def strip_noise(text: str) -> str:
     return _MENTION.sub(" ", _CODE.sub(" ", _URL.sub(" ", text)))
 
 
+# "@Zhang Wei": a Slack mention of a two-word real name (strip_noise takes one word).
+_MENTION_NAME = re.compile(r"@[A-Z][a-z]+ [A-Z][a-z]+\b")
+
+
+def unmention(text: str) -> str:
+    """`text` without two-word @-mentions of real names."""
+    return _MENTION_NAME.sub(" ", text)
+
+
+def wording(text: str) -> str:
+    """The wording positions are judged on: no URLs, code, mentions or emoji."""
+    return EMOJI.sub(" ", strip_noise(unmention(text))).strip()
+
+
 def tokens(text: str) -> list[str]:
     """Words: jieba segments for Chinese runs, lower-cased words for the rest.
     Punctuation and whitespace are dropped; URLs, code and mentions are skipped.
